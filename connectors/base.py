@@ -1,0 +1,110 @@
+"""The connector interface and the normalised types every helpdesk maps to.
+
+A connector knows everything provider-specific and nothing else. It never
+touches our database: the caller hands it an InstallationContext (decrypted
+credentials, secrets, settings) and a callback to persist refreshed tokens.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+# Tag, note and field names we own. The marker makes writes idempotent: before
+# adding a note a connector looks for one carrying the same op key.
+NOTE_MARKER_PREFIX = "tactful-op:"
+
+
+@dataclass
+class InstallationContext:
+    """One installed account, as a connector sees it."""
+
+    id: str
+    provider: str
+    account: str                        # subdomain / domain / workspace id
+    api_base: str                       # e.g. https://acme.zendesk.com (no trailing slash)
+    credentials: dict[str, Any]         # decrypted: api token, oauth tokens, admin id…
+    webhook_secrets: list[str]          # newest first; older ones accepted while rotating
+    settings: dict[str, Any] = field(default_factory=dict)
+    remote: dict[str, Any] = field(default_factory=dict)   # ids of webhook/trigger/fields we created
+    save_credentials: Callable[[dict[str, Any]], None] | None = None
+
+    def integration_actor_ids(self) -> set[str]:
+        """Ids of the vendor user/admin that our writes are made as (for the loop guard)."""
+        ids = {self.credentials.get("actor_id"), self.remote.get("actor_id")}
+        return {str(i) for i in ids if i}
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """A webhook, normalised. kind is "created" or "replied"; anything else is ignored."""
+
+    provider_event_id: str
+    ticket_id: str
+    kind: str
+    occurred_at: datetime | None = None
+    actor_id: str | None = None
+    via: str | None = None
+    account: str | None = None          # the account the payload names (for tenant checks)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: str
+    subject: str
+    latest_message: str                 # latest public message from the customer, plain text
+    latest_message_id: str | None
+    latest_message_author_id: str | None
+    requester_name: str | None
+    tags: tuple[str, ...]
+    priority: str | None                # low / normal / high / urgent or None
+    version: str                        # updated_at / stamp, for safe updates and ordering
+    custom_fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """Everything we write back for one customer message."""
+
+    op_key: str                         # unique per (installation, ticket, message): idempotency
+    add_tags: tuple[str, ...]
+    priority: str | None
+    custom_fields: Mapping[str, str]    # logical name -> value; connectors map to vendor fields
+    note: str                           # internal note, with the op marker appended by apply()
+    public_reply: str | None = None     # only when the installation allows public replies
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    tags_added: tuple[str, ...]
+    priority_set: str | None
+    fields_set: Mapping[str, str]
+    note_added: bool
+    reply_sent: bool = False
+    already_applied: bool = False
+
+
+class Connector(Protocol):
+    """What every helpdesk module provides (see connectors/registry.py)."""
+
+    key: ClassVar[str]
+    # True when one app-level URL receives every workspace's events (Intercom).
+    app_level_webhooks: ClassVar[bool]
+
+    def verify(self, headers: Mapping[str, str], raw_body: bytes,
+               installation: InstallationContext | None, now: datetime) -> None: ...
+
+    def parse_event(self, payload: dict) -> TicketEvent | None: ...
+
+    def fetch_ticket(self, installation: InstallationContext, ticket_id: str) -> Ticket: ...
+
+    def apply(self, installation: InstallationContext, ticket: Ticket,
+              enrichment: Enrichment) -> ApplyResult: ...
+
+    def is_own_change(self, installation: InstallationContext, event: TicketEvent,
+                      ticket: Ticket | None) -> bool: ...
+
+
+def note_marker(op_key: str) -> str:
+    return f"[{NOTE_MARKER_PREFIX}{op_key}]"

@@ -1,0 +1,113 @@
+"""The one HTTP choke point for every vendor call.
+
+It owns the timeout (always set), maps failures onto connectors.errors, and
+reads Retry-After. It never sleeps or retries by itself: the Celery task does
+that with a countdown, so a rate-limited worker is free for other tenants.
+"""
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from connectors.errors import (
+    Conflict, HostError, InvalidResponse, NotFound, RateLimited, Unauthorized,
+)
+
+log = logging.getLogger("tactful.http")
+DEFAULT_TIMEOUT = (3.05, 10.0)   # (connect, read) seconds
+DEFAULT_RETRY_AFTER_S = 30.0
+
+
+def parse_retry_after(value: str | None, default: float = DEFAULT_RETRY_AFTER_S) -> float:
+    """Retry-After is either delta-seconds or an HTTP date."""
+    if not value:
+        return default
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, when.timestamp() - time.time())
+
+
+class VendorClient:
+    """Base for one vendor family's API client. Subclasses set auth and base URL."""
+
+    vendor = "vendor"
+
+    def __init__(self, base_url: str, *, session: requests.Session | None = None,
+                 timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+                 headers: Mapping[str, str] | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.default_headers = dict(headers or {})
+        self.last_rate_remaining: int | None = None
+
+    def auth_headers(self) -> dict[str, str]:
+        return {}
+
+    def request(self, method: str, path: str, *, json: Any = None,
+                params: Mapping[str, Any] | None = None,
+                headers: Mapping[str, str] | None = None) -> requests.Response:
+        url = path if path.startswith("http") else f"{self.base_url}{path}"
+        all_headers = {"Accept": "application/json", **self.default_headers,
+                       **self.auth_headers(), **(headers or {})}
+        try:
+            response = self.session.request(method, url, json=json, params=params,
+                                            headers=all_headers, timeout=self.timeout)
+        except requests.Timeout as exc:
+            raise HostError(f"{self.vendor} timed out on {method} {path}") from exc
+        except requests.RequestException as exc:
+            raise HostError(f"{self.vendor} unreachable on {method} {path}: "
+                            f"{type(exc).__name__}") from exc
+        self._note_rate_limit(response)
+        self.raise_for_status(response, method, path)
+        return response
+
+    def get_json(self, path: str, **kwargs) -> Any:
+        return self.json_of(self.request("GET", path, **kwargs))
+
+    def json_of(self, response: requests.Response) -> Any:
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise InvalidResponse(f"{self.vendor} sent a non-JSON body "
+                                  f"(status {response.status_code})") from exc
+
+    def _note_rate_limit(self, response: requests.Response) -> None:
+        remaining = (response.headers.get("X-RateLimit-Remaining")
+                     or response.headers.get("ratelimit-remaining"))
+        if remaining and remaining.isdigit():
+            self.last_rate_remaining = int(remaining)
+
+    def raise_for_status(self, response: requests.Response, method: str, path: str) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        where = f"{self.vendor} {method} {path} -> {status}"
+        if status == 429:
+            raise RateLimited(self.retry_after_of(response), where)
+        if status in (401, 403):
+            raise Unauthorized(where)
+        if status == 404:
+            raise NotFound(where)
+        if status == 409:
+            raise Conflict(where)
+        if status >= 500:
+            raise HostError(where)
+        raise InvalidResponse(f"{where}: {response.text[:200]}")
+
+    def retry_after_of(self, response: requests.Response) -> float:
+        return parse_retry_after(response.headers.get("Retry-After"))

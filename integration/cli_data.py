@@ -1,0 +1,185 @@
+"""`tactful db | keys | sweep | events | installations`: the service's data."""
+from __future__ import annotations
+
+import importlib
+import json
+
+import click
+from sqlalchemy import select
+
+from integration.config import load_settings
+
+
+def _app():
+    from integration.app import create_app
+    return create_app()
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations; SQLite and PostgreSQL alike)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from integration.migrate import current, upgrade
+    url = load_settings().database_url
+    upgrade(url, revision)
+    click.echo(f"database at revision {current(url)}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION ('base' removes every table)."""
+    from integration.migrate import current, downgrade
+    url = load_settings().database_url
+    downgrade(url, revision)
+    click.echo(f"database at revision {current(url) or 'base'}")
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Encryption keys for tokens and secrets at rest."""
+
+
+@keys_group.command("generate")
+def keys_generate() -> None:
+    """Print a new Fernet key to put first in TACTFUL_ENCRYPTION_KEYS."""
+    from integration.crypto import generate_key
+    click.echo(generate_key())
+
+
+@keys_group.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored secret under the newest key (the first in the list)."""
+    from integration import installations
+    from integration.app import database, keyring
+    app = _app()
+    with database(app).session() as session:
+        count = installations.rotate_all_keys(session, keyring(app))
+    click.echo(f"re-encrypted {count} value(s) under the newest key")
+
+
+@click.command("sweep")
+@click.option("--grace", default=None, type=int,
+              help="seconds a pending event may wait before it counts as undelivered")
+def sweep_cmd(grace: int | None) -> None:
+    """Re-enqueue events stored but never delivered, or abandoned by a dead worker."""
+    from integration import sweep
+    from integration.app import database, settings
+    app = _app()
+    result = sweep.run_sweep(database(app), app.extensions["celery"], settings(app), grace)
+    if result.skipped_locked:
+        click.echo("another sweep is running; nothing done")
+    else:
+        click.echo(f"claimed {result.claimed} event(s), published {result.published}")
+
+
+@click.group("events", invoke_without_command=True)
+@click.option("--failed", is_flag=True, help="only dead-lettered events")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def events_group(ctx, failed: bool, limit: int, as_json: bool) -> None:
+    """List recent events (or `events retry ID`)."""
+    if ctx.invoked_subcommand:
+        return
+    from integration.app import database
+    from integration.models import Event, EventStatus
+    query = select(Event).order_by(Event.id.desc()).limit(limit)
+    if failed:
+        query = query.where(Event.status == EventStatus.FAILED)
+    with database(_app()).session() as session:
+        rows = [{"id": e.id, "installation": e.installation_id, "ticket": e.ticket_id,
+                 "kind": e.kind, "status": e.status, "attempts": e.attempts,
+                 "received_at": e.received_at.isoformat(), "last_error": e.last_error}
+                for e in session.scalars(query)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no failed events" if failed else "no events")
+    for r in rows:
+        click.echo(f"{r['id']:>7}  {r['status']:<10} {r['installation']}  ticket {r['ticket']:<8} "
+                   f"attempts {r['attempts']}  {r['last_error'] or ''}")
+
+
+@events_group.command("retry")
+@click.argument("event_id", type=int)
+def events_retry(event_id: int) -> None:
+    """Re-drive a failed (dead-lettered) event now."""
+    from integration import handoff, pipeline
+    from integration.app import database
+    app = _app()
+    if not pipeline.retry_failed(database(app), event_id):
+        raise click.ClickException(f"event {event_id} is not failed or ignored (or not found)")
+    sent = handoff.publish(app.extensions["celery"], [event_id])
+    click.echo(f"event {event_id} re-queued" + ("" if sent else
+                                                "; broker down, the sweep will deliver it"))
+
+
+@click.group("installations")
+def installations_group() -> None:
+    """Installed helpdesk accounts: add, list, remove."""
+
+
+@installations_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def installations_list(as_json: bool) -> None:
+    """List installations (never prints secrets)."""
+    from integration.app import database, settings
+    from integration.models import Installation
+    app = _app()
+    base = settings(app).public_url
+    with database(app).session() as session:
+        rows = [{"id": i.id, "provider": i.provider, "account": i.account, "status": i.status,
+                 "webhook_url": f"{base}/webhooks/{i.provider}/{i.id}",
+                 "created_at": i.created_at.isoformat()}
+                for i in session.scalars(select(Installation).order_by(Installation.created_at))]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no installations yet: see `tactful installations add --help`")
+    for r in rows:
+        click.echo(f"{r['id']}  {r['provider']:<9} {r['account']:<30} {r['status']:<12} "
+                   f"{r['webhook_url']}")
+
+
+@installations_group.command("remove")
+@click.argument("installation_id")
+def installations_remove(installation_id: str) -> None:
+    """Uninstall: delete tokens now (revoking them where the vendor allows), data after the grace period."""
+    from integration import uninstall
+    from integration.app import database, keyring, settings
+    app = _app()
+    result = uninstall.uninstall(database(app), keyring(app), installation_id, revoke=True)
+    if result is None:
+        raise click.ClickException(f"no installation {installation_id}")
+    click.echo(f"removed {installation_id}: tokens deleted"
+               + (", token revoked with the vendor" if result.revoked else "")
+               + f"; events and enrichments deleted after "
+               f"{settings(app).uninstall_grace_days} days")
+
+
+@installations_group.group("add")
+def installations_add() -> None:
+    """Install a helpdesk account by hand (private app / self-hosting)."""
+
+
+def _register_installers() -> None:
+    from connectors.registry import PROVIDERS
+    for key in PROVIDERS:
+        try:
+            module = importlib.import_module(f"integration.installers.{key}")
+        except ModuleNotFoundError as exc:
+            if exc.name and f"integration.installers.{key}".startswith(exc.name):
+                continue
+            raise
+        installations_add.add_command(module.add_cmd, key)
+
+
+_register_installers()

@@ -1,0 +1,135 @@
+"""Settings, read once from the environment (twelve-factor).
+
+Every setting has a default that works on a laptop with nothing installed;
+production mode refuses to start with development secrets.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEV_SECRET = "dev-insecure-secret-change-me"
+DEFAULT_DATA_DIR = "var"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message names it."""
+
+
+def _env(name: str, default: str = "") -> str:
+    value = os.environ.get(name)
+    return default if value is None or value.strip() == "" else value.strip()
+
+
+def _dev_encryption_key(secret: str) -> str:
+    # Derived so development data stays readable across restarts without a
+    # generated file; production must set TACTFUL_ENCRYPTION_KEYS explicitly.
+    digest = hashlib.sha256(("tactful-dev-key:" + secret).encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    data_dir: str = DEFAULT_DATA_DIR
+    database_url: str = ""
+    broker_url: str = ""
+    secret_key: str = DEV_SECRET
+    encryption_keys: tuple[str, ...] = ()
+    public_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    max_body_bytes: int = 256 * 1024
+    webhook_tolerance_s: int = 300
+    sweep_interval_s: int = 30
+    sweep_grace_s: int = 60
+    payload_retention_days: int = 7
+    dedup_retention_days: int = 30
+    uninstall_grace_days: int = 7
+    http_timeout_s: float = 10.0
+    task_max_retries: int = 6
+    intercom_client_id: str = ""
+    intercom_client_secret: str = ""
+    zendesk_client_id: str = ""
+    zendesk_client_secret: str = ""
+    zendesk_marketplace: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url.startswith("sqla+")
+
+    def as_flask_config(self) -> dict:
+        return {"SECRET_KEY": self.secret_key, "MAX_CONTENT_LENGTH": self.max_body_bytes,
+                "TACTFUL": self}
+
+
+def load_settings(overrides: dict | None = None) -> Settings:
+    """Build Settings from the environment (and a .env file in development)."""
+    overrides = dict(overrides or {})
+    if _env("TACTFUL_ENV", "development") != "production":
+        _read_dotenv()
+    data_dir = overrides.pop("data_dir", None) or _env("TACTFUL_DATA_DIR", DEFAULT_DATA_DIR)
+    secret = _env("TACTFUL_SECRET_KEY", DEV_SECRET)
+    values = dict(
+        env=_env("TACTFUL_ENV", "development"),
+        data_dir=data_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{Path(data_dir).resolve()}/tactful.sqlite"),
+        broker_url=_env("CELERY_BROKER_URL", _env(
+            "REDIS_URL", f"sqla+sqlite:///{Path(data_dir).resolve()}/broker.sqlite")),
+        secret_key=secret,
+        encryption_keys=tuple(k.strip() for k in _env("TACTFUL_ENCRYPTION_KEYS").split(",")
+                              if k.strip()) or (_dev_encryption_key(secret),),
+        public_url=_env("TACTFUL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        log_level=_env("TACTFUL_LOG_LEVEL", "INFO").upper(),
+        max_body_bytes=int(_env("TACTFUL_MAX_BODY_BYTES", str(256 * 1024))),
+        http_timeout_s=float(_env("TACTFUL_HTTP_TIMEOUT", "10")),
+        payload_retention_days=int(_env("TACTFUL_PAYLOAD_RETENTION_DAYS", "7")),
+        uninstall_grace_days=int(_env("TACTFUL_UNINSTALL_GRACE_DAYS", "7")),
+        intercom_client_id=_env("INTERCOM_CLIENT_ID"),
+        intercom_client_secret=_env("INTERCOM_CLIENT_SECRET"),
+        zendesk_client_id=_env("ZENDESK_CLIENT_ID"),
+        zendesk_client_secret=_env("ZENDESK_CLIENT_SECRET"),
+        zendesk_marketplace={k: v for k, v in {
+            "X-Zendesk-Marketplace-Name": _env("ZENDESK_MARKETPLACE_NAME"),
+            "X-Zendesk-Marketplace-Organization-Id": _env("ZENDESK_MARKETPLACE_ORG_ID"),
+            "X-Zendesk-Marketplace-App-Id": _env("ZENDESK_MARKETPLACE_APP_ID"),
+        }.items() if v},
+    )
+    known = {f.name for f in fields(Settings)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise ConfigError(f"unknown setting override(s): {', '.join(sorted(unknown))}")
+    values.update(overrides)
+    settings = Settings(**values)
+    check_settings(settings)
+    return settings
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse unsafe production settings, naming the variable at fault."""
+    if settings.env not in ("development", "production", "test"):
+        raise ConfigError(f"TACTFUL_ENV must be development, production or test, "
+                          f"not {settings.env!r}")
+    if not settings.production:
+        return
+    if settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32:
+        raise ConfigError("TACTFUL_SECRET_KEY is missing or weak: production needs a random "
+                          "value of at least 32 characters")
+    if not os.environ.get("TACTFUL_ENCRYPTION_KEYS"):
+        raise ConfigError("TACTFUL_ENCRYPTION_KEYS is missing: production needs at least one "
+                          "Fernet key (generate one with `tactful keys generate`)")
+
+
+def _read_dotenv() -> None:
+    try:
+        from dotenv import load_dotenv
+    except ImportError:  # pragma: no cover - python-dotenv is a dependency
+        return
+    load_dotenv(override=False)

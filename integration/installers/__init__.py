@@ -1,0 +1,1 @@
+"""One module per provider exposing `add_cmd`, the `tactful installations add <provider>` command."""

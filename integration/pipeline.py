@@ -1,0 +1,206 @@
+"""Processing one stored event, end to end, safely re-runnable.
+
+load + lease → fetch the ticket fresh → loop guard → plan (analysis, policy,
+drafting) → apply → record effect + enrichment + done in one transaction.
+Every step may run twice (redelivery, sweep, manual retry): the lease keeps two
+copies from running at once, the effects ledger keeps a finished one from
+writing again, and connectors' apply() is itself idempotent (note markers,
+additive tags).
+"""
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from connectors import registry
+from connectors.base import InstallationContext, TicketEvent
+from connectors.errors import (
+    ConnectorError, RateLimited, Unauthorized, WebhookError,
+)
+from integration import installations, locks, tokens
+from integration.crypto import Keyring
+from integration.db import Database
+from integration.enrichment import plan_enrichment
+from integration.logs import fields
+from integration.models import Effect, Enrichment, Event, EventStatus, utcnow
+
+log = logging.getLogger("tactful.pipeline")
+PROCESSING_LEASE_S = 330          # task hard limit (300) + margin
+MAX_ATTEMPTS = 8                  # deliveries counted in the database, not by the broker
+BACKOFF_BASE_S = 2.0
+BACKOFF_MAX_S = 480.0             # below the broker visibility timeout (900)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str                   # done / ignored / failed / skipped / retry
+    reason: str = ""
+    countdown: float = 0.0
+
+
+def backoff_s(attempt: int) -> float:
+    """Full jitter (random 0..cap): spreads a thundering herd after an outage."""
+    return random.uniform(0.5, min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(0, attempt - 1)))
+
+
+def claim(database: Database, event_id: int, task_id: str) -> Event | None:
+    """Take the event's lease unless it is final or someone else holds it."""
+    now = utcnow()
+    with database.session() as session:
+        result = session.execute(update(Event).where(
+            Event.id == event_id, Event.status.in_(EventStatus.OPEN),
+            or_(Event.lease_until.is_(None), Event.lease_until < now,
+                Event.lease_holder == task_id, Event.status == EventStatus.QUEUED),
+        ).values(status=EventStatus.PROCESSING, attempts=Event.attempts + 1,
+                 lease_until=now + timedelta(seconds=PROCESSING_LEASE_S), lease_holder=task_id))
+        if result.rowcount != 1:
+            return None
+        return session.get(Event, event_id)
+
+
+def finish(database: Database, event_id: int, status: str, reason: str = "") -> Outcome:
+    with database.session() as session:
+        session.execute(update(Event).where(Event.id == event_id).values(
+            status=status, last_error=reason or None, lease_until=None, lease_holder=None,
+            next_attempt_at=None))
+    log.info(f"event.{status}", extra=fields(event_id=event_id, reason=reason))
+    return Outcome(status, reason)
+
+
+def schedule_retry(database: Database, event: Event, countdown: float, reason: str) -> Outcome:
+    if event.attempts >= MAX_ATTEMPTS:
+        return finish(database, event.id, EventStatus.FAILED,
+                      f"gave up after {event.attempts} attempts: {reason}")
+    now = utcnow()
+    with database.session() as session:
+        session.execute(update(Event).where(Event.id == event.id).values(
+            status=EventStatus.RETRYING, last_error=reason,
+            next_attempt_at=now + timedelta(seconds=countdown),
+            # Held through the countdown so the sweep leaves the retry message alone.
+            lease_until=now + timedelta(seconds=countdown + PROCESSING_LEASE_S)))
+    log.info("event.retry", extra=fields(event_id=event.id, countdown=round(countdown, 2),
+                                         reason=reason, attempt=event.attempts))
+    return Outcome("retry", reason, countdown)
+
+
+def process_event(database: Database, keyring: Keyring, event_id: int,
+                  task_id: str) -> Outcome:
+    event = claim(database, event_id, task_id)
+    if event is None:
+        return Outcome("skipped", "final, or leased by another delivery")
+    try:
+        return _process_claimed(database, keyring, event)
+    except RateLimited as exc:
+        return schedule_retry(database, event, exc.retry_after + random.uniform(0, 1),
+                              f"rate limited: {exc.args[-1]}")
+    except locks.LockBusy:
+        return schedule_retry(database, event, random.uniform(0.5, 2.0),
+                              "another event for this ticket is being processed")
+    except ConnectorError as exc:
+        if exc.retryable:
+            return schedule_retry(database, event, backoff_s(event.attempts),
+                                  f"{type(exc).__name__}: {exc.args[-1]}")
+        return finish(database, event.id, EventStatus.FAILED,
+                      f"{type(exc).__name__}: {exc.args[-1]}")
+
+
+def _process_claimed(database: Database, keyring: Keyring, event: Event) -> Outcome:
+    with database.session() as session:
+        row = session.get(installations.Installation, event.installation_id)
+        if row is None or row.status != installations.ACTIVE:
+            status = row.status if row else "missing"
+            return finish(database, event.id, EventStatus.IGNORED, f"installation {status}")
+        ctx = installations.context_of(row, keyring, database)
+    connector = registry.get(ctx.provider)
+    # One event per ticket at a time, so two events about one message cannot both write.
+    with locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=PROCESSING_LEASE_S):
+        try:
+            return _enrich(database, connector, ctx, event)
+        except Unauthorized:
+            if not hasattr(connector, "refresh_credentials") or not ctx.credentials.get(
+                    "refresh_token"):
+                raise _needs_reauth(database, ctx.id)
+            ctx = tokens.refresh_single_flight(database, keyring, connector, ctx)
+            try:
+                return _enrich(database, connector, ctx, event)
+            except Unauthorized:
+                raise _needs_reauth(database, ctx.id) from None
+
+
+def _needs_reauth(database: Database, installation_id: str) -> Unauthorized:
+    with database.session() as session:
+        session.execute(update(installations.Installation).where(
+            installations.Installation.id == installation_id).values(
+            status=installations.NEEDS_REAUTH))
+    log.warning("installation.needs-reauth", extra=fields(installation=installation_id))
+    return Unauthorized("credentials rejected after one refresh: installation needs "
+                        "re-authorisation")
+
+
+def _stored_event(connector, event: Event) -> TicketEvent:
+    if event.payload:
+        try:
+            parsed = connector.parse_event(event.payload)
+            if parsed is not None:
+                return parsed
+        except WebhookError:
+            pass
+    return TicketEvent(provider_event_id=event.provider_event_id, ticket_id=event.ticket_id,
+                       kind=event.kind, occurred_at=event.occurred_at)
+
+
+def _enrich(database: Database, connector, ctx: InstallationContext, event: Event) -> Outcome:
+    ticket = connector.fetch_ticket(ctx, event.ticket_id)
+    if connector.is_own_change(ctx, _stored_event(connector, event), ticket):
+        return finish(database, event.id, EventStatus.IGNORED, "caused by our own write-back")
+    if not ticket.latest_message.strip():
+        return finish(database, event.id, EventStatus.IGNORED, "no customer message to analyse")
+    plan = plan_enrichment(ticket, ctx.settings)
+    key = plan.enrichment.op_key
+    with database.session() as session:
+        done_before = session.scalar(select(Effect.id).where(
+            Effect.installation_id == ctx.id, Effect.op_key == key))
+    if done_before:
+        return finish(database, event.id, EventStatus.DONE, "already enriched this message")
+    result = connector.apply(ctx, ticket, plan.enrichment)
+    written = {"tags": list(result.tags_added), "priority": result.priority_set,
+               "fields": dict(result.fields_set), "note": result.note_added,
+               "reply": result.reply_sent, "already_applied": result.already_applied}
+    _record(database, ctx, event, ticket, plan, written)
+    return Outcome(EventStatus.DONE)
+
+
+def _record(database, ctx, event, ticket, plan, written) -> None:
+    from integration.analysis import ANALYZER_VERSION
+    try:
+        with database.session() as session:
+            session.add(Effect(installation_id=ctx.id, ticket_id=ticket.id,
+                               op_key=plan.enrichment.op_key, event_id=event.id))
+            session.add(Enrichment(
+                event_id=event.id, installation_id=ctx.id, ticket_id=ticket.id,
+                ticket_version=ticket.version, analyzer_version=ANALYZER_VERSION,
+                analysis={**plan.analysis.to_dict(), **plan.decision.to_dict()},
+                written=written, timings_ms=plan.timings_ms))
+            session.execute(update(Event).where(Event.id == event.id).values(
+                status=EventStatus.DONE, last_error=None, lease_until=None, lease_holder=None))
+    except IntegrityError:
+        # A parallel copy recorded the same effect first; ours changed nothing new.
+        finish(database, event.id, EventStatus.DONE, "already enriched this message")
+        return
+    log.info("event.done", extra=fields(event_id=event.id, installation=ctx.id,
+                                        tags_added=len(written["tags"])))
+
+
+def retry_failed(database: Database, event_id: int) -> bool:
+    """Re-drive a dead-lettered event (`tactful events retry ID`)."""
+    with database.session() as session:
+        result = session.execute(update(Event).where(
+            Event.id == event_id, Event.status.in_((EventStatus.FAILED, EventStatus.IGNORED)),
+        ).values(status=EventStatus.PENDING, attempts=0, last_error=None, lease_until=None,
+                 lease_holder=None, next_attempt_at=None))
+        return result.rowcount == 1

@@ -1,0 +1,54 @@
+"""Uninstall: delete tokens now, revoke them with the vendor where possible,
+delete events and enrichments after the grace period (run_retention)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from connectors import registry
+from connectors.errors import ConnectorError
+from integration import installations
+from integration.crypto import Keyring
+from integration.db import Database
+from integration.logs import fields
+from integration.models import Installation
+
+log = logging.getLogger("tactful.uninstall")
+
+
+@dataclass(frozen=True)
+class UninstallResult:
+    installation_id: str
+    revoked: bool
+
+
+def uninstall(database: Database, keyring: Keyring, installation_id: str,
+              revoke: bool) -> UninstallResult | None:
+    with database.session() as session:
+        row = session.get(Installation, installation_id)
+        if row is None:
+            return None
+        ctx = installations.context_of(row, keyring)
+        installations.mark_uninstalled(session, row)
+    revoked = _revoke(ctx) if revoke else False
+    log.info("installation.uninstalled", extra=fields(installation=installation_id,
+                                                      revoked=revoked))
+    return UninstallResult(installation_id, revoked)
+
+
+def _revoke(ctx) -> bool:
+    try:
+        connector = registry.get(ctx.provider)
+    except registry.UnknownProvider:
+        return False
+    revoke = getattr(connector, "revoke", None)
+    if revoke is None or not ctx.credentials:
+        return False
+    try:
+        revoke(ctx)
+        return True
+    except ConnectorError as exc:
+        # Tokens are already deleted on our side; a failed revoke is logged, not fatal.
+        log.warning("installation.revoke-failed", extra=fields(installation=ctx.id,
+                                                               error=type(exc).__name__))
+        return False

@@ -1,0 +1,142 @@
+"""Webhook receivers, one policy for every helpdesk.
+
+Fixed order: installation known → body size → signature over the raw bytes →
+parse and validate → tenant check → deduplicate + store + commit → hand off → 202.
+Nothing is stored before the signature passes. A genuine event we do not handle
+gets 200 so the vendor neither retries nor disables us.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from connectors import registry
+from connectors.errors import PayloadError, WebhookError
+from integration import handoff, inbox, installations
+from integration.app import database, keyring, settings
+from integration.logs import fields
+
+bp = Blueprint("webhooks", __name__)
+log = logging.getLogger("tactful.webhook")
+
+
+def _error(status: int, code: str, reason: str):
+    return {"error": code, "reason": reason}, status
+
+
+@bp.post("/webhooks/<provider>/<installation_id>")
+def receive(provider: str, installation_id: str):
+    connector = _connector_or_404(provider)
+    if getattr(connector, "app_level_webhooks", False):
+        return _error(404, "not-found", f"{provider} webhooks use /webhooks/{provider}")
+    try:
+        with database().session() as session:
+            row = session.get(installations.Installation, installation_id)
+            ctx = installations.context_of(row, keyring()) \
+                if row is not None and row.status != installations.UNINSTALLED else None
+    except SQLAlchemyError:
+        return _database_down()
+    if ctx is None:
+        log.info("webhook.unknown-installation", extra=fields(provider=provider))
+        return _error(404, "unknown-installation", "no active installation with this id")
+    return _receive_for(connector, ctx)
+
+
+@bp.post("/webhooks/<provider>")
+def receive_app_level(provider: str):
+    """App-level webhooks (one URL for every workspace): the connector resolves the account."""
+    connector = _connector_or_404(provider)
+    if not getattr(connector, "app_level_webhooks", False):
+        return _error(404, "not-found", f"{provider} webhooks need an installation id in the URL")
+    raw = request.get_data(cache=True)
+    try:
+        connector.verify_app(request.headers, raw, settings())
+        payload = _parse_json(raw)
+        account = connector.account_of(payload)
+        with database().session() as session:
+            row = installations.find_by_account(session, provider, account) if account else None
+            ctx = installations.context_of(row, keyring()) \
+                if row is not None and row.status != installations.UNINSTALLED else None
+    except WebhookError as exc:
+        return _rejected(provider, exc)
+    except SQLAlchemyError:
+        return _database_down()
+    if ctx is None:
+        # Signed by the vendor but for a workspace we do not know (uninstalled, or
+        # never finished installing): an error would make the vendor retry and pause us.
+        log.info("webhook.unknown-workspace", extra=fields(provider=provider))
+        return {"status": "ignored", "reason": "unknown workspace"}, 200
+    return _store_and_hand_off(connector, ctx, payload)
+
+
+def _receive_for(connector, ctx):
+    raw = request.get_data(cache=True)   # 413 here, before reading, if over the limit
+    try:
+        connector.verify(request.headers, raw, ctx, datetime.now(UTC))
+        payload = _parse_json(raw)
+    except WebhookError as exc:
+        return _rejected(connector.key, exc)
+    return _store_and_hand_off(connector, ctx, payload)
+
+
+def _store_and_hand_off(connector, ctx, payload):
+    try:
+        event = connector.parse_event(payload)
+    except WebhookError as exc:
+        return _rejected(connector.key, exc)
+    if event is None:
+        log.info("webhook.ignored", extra=fields(provider=connector.key, installation=ctx.id))
+        return {"status": "ignored"}, 200
+    if event.account and str(event.account) != str(ctx.account):
+        log.warning("webhook.account-mismatch", extra=fields(provider=connector.key,
+                                                             installation=ctx.id))
+        return _error(403, "account-mismatch",
+                      "the payload names an account other than this installation's")
+    try:
+        accepted = inbox.accept(database(), ctx.id, event, payload)
+    except SQLAlchemyError:
+        return _database_down()
+    if not accepted.duplicate:
+        handoff.publish(current_app.extensions["celery"], [accepted.event_id])
+    log.info("webhook.accepted", extra=fields(provider=connector.key, installation=ctx.id,
+                                              event_id=accepted.event_id,
+                                              duplicate=accepted.duplicate))
+    status = "duplicate" if accepted.duplicate else "accepted"
+    return {"status": status, "event_id": accepted.event_id}, 200 if accepted.duplicate else 202
+
+
+def _parse_json(raw: bytes) -> dict:
+    mimetype = request.mimetype or ""
+    if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise PayloadError(f"content type must be application/json, not {mimetype}")
+    try:
+        payload = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PayloadError(f"body is not valid JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise PayloadError("body must be a JSON object")
+    return payload
+
+
+def _connector_or_404(provider: str):
+    try:
+        return registry.get(provider)
+    except registry.UnknownProvider:
+        abort(404, description=f"unknown provider {provider!r}")
+
+
+def _rejected(provider: str, exc: WebhookError):
+    log.info(f"webhook.{exc.code}", extra=fields(provider=provider, status=exc.status))
+    return _error(exc.status, exc.code, exc.reason)
+
+
+def _database_down():
+    log.error("webhook.database-unavailable")
+    return _error(503, "database-unavailable",
+                  "the event store is unreachable; nothing was stored, please retry")
+
+

@@ -1,0 +1,4 @@
+"""WSGI entry point for gunicorn (`gunicorn integration.wsgi:app`)."""
+from integration.app import create_app
+
+app = create_app()

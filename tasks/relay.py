@@ -1,0 +1,20 @@
+"""Periodic jobs: the sweep (outbox relay) and retention."""
+from __future__ import annotations
+
+from celery import shared_task
+from flask import current_app
+
+from integration import sweep
+from integration.app import database, settings
+
+
+@shared_task(name="tactful.sweep", ignore_result=True)
+def sweep_task() -> int:
+    """Re-enqueue events stored but never delivered, or abandoned by a dead worker."""
+    return sweep.run_sweep(database(), current_app.extensions["celery"], settings()).published
+
+
+@shared_task(name="tactful.retention", ignore_result=True)
+def retention_task() -> dict:
+    """Drop payloads past their retention and data of long-uninstalled installations."""
+    return sweep.run_retention(database(), settings())
