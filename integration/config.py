@@ -63,7 +63,7 @@ class Settings:
 
     @property
     def embedded_broker(self) -> bool:
-        return self.broker_url.startswith("sqla+")
+        return self.broker_url.startswith(("sqla+", "tactful-sqla+"))
 
     def as_flask_config(self) -> dict:
         return {"SECRET_KEY": self.secret_key, "MAX_CONTENT_LENGTH": self.max_body_bytes,
@@ -82,7 +82,7 @@ def load_settings(overrides: dict | None = None) -> Settings:
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{Path(data_dir).resolve()}/tactful.sqlite"),
         broker_url=_env("CELERY_BROKER_URL", _env(
-            "REDIS_URL", f"sqla+sqlite:///{Path(data_dir).resolve()}/broker.sqlite")),
+            "REDIS_URL", f"tactful-sqla+sqlite:///{Path(data_dir).resolve()}/broker.sqlite")),
         secret_key=secret,
         encryption_keys=tuple(k.strip() for k in _env("TACTFUL_ENCRYPTION_KEYS").split(",")
                               if k.strip()) or (_dev_encryption_key(secret),),

@@ -40,10 +40,14 @@ def start(cmd: list[str], env: Mapping[str, str] | None = None,
           log_path: str | None = None) -> subprocess.Popen:
     full_env = {**os.environ, **(env or {})}
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    # A new session per child so stop() can signal its whole group (gunicorn and
-    # celery both fork workers) without touching anything else on the machine.
-    return subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    try:
+        # A new session per child so stop() can signal its whole group (gunicorn and
+        # celery both fork workers) without touching anything else on the machine.
+        return subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    finally:
+        if log_path:
+            out.close()   # the child holds its own descriptor
 
 
 def stop(proc: subprocess.Popen, timeout: float = 10, sig: int = signal.SIGTERM) -> None:

@@ -10,6 +10,10 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from tasks import embedded_transport
+
+embedded_transport.register()
+
 TASK_SOFT_LIMIT_S = 240
 TASK_HARD_LIMIT_S = 300
 RETRY_BACKOFF_MAX_S = 480
@@ -20,8 +24,9 @@ VISIBILITY_TIMEOUT_S = 900
 
 def celery_config(broker_url: str, sweep_interval_s: int) -> dict:
     transport_options: dict = {"visibility_timeout": VISIBILITY_TIMEOUT_S}
-    if broker_url.startswith("sqla+"):
-        transport_options["polling_interval"] = 0.05
+    if broker_url.startswith(("sqla+", embedded_transport.ALIAS + "+")):
+        # The embedded transport has no visibility timeout; the sweep covers lost messages.
+        transport_options = {"polling_interval": 0.05}
     else:
         # Fail fast when Redis is down: the event is already committed and the
         # sweep will hand it over later, so the webhook must not hang on it.

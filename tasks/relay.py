@@ -18,3 +18,15 @@ def sweep_task() -> int:
 def retention_task() -> dict:
     """Drop payloads past their retention and data of long-uninstalled installations."""
     return sweep.run_retention(database(), settings())
+
+
+@shared_task(name="tactful.ping", ignore_result=True)
+def ping_task(token: str) -> str:
+    """Round-trip check for a queue + worker: records that a worker ran it."""
+    from datetime import timedelta
+
+    from integration.models import Lock, utcnow
+    with database().session() as session:
+        session.merge(Lock(name=f"ping:{token}"[:255], holder="worker",
+                           expires_at=utcnow() + timedelta(minutes=10)))
+    return token
