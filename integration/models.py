@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -27,23 +28,21 @@ def new_installation_id() -> str:
     return "in_" + secrets.token_urlsafe(12)
 
 
-class UTCDateTime(DateTime):
+class UTCDateTime(TypeDecorator):
     """Timezone-aware everywhere: SQLite drops tzinfo, so values are normalised to UTC."""
 
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self):
-        super().__init__(timezone=True)
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
 
-    def result_processor(self, dialect, coltype):
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value):
-            value = parent(value) if parent else value
-            if value is not None and value.tzinfo is None:
-                value = value.replace(tzinfo=UTC)
-            return value
-        return process
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):

@@ -114,3 +114,11 @@ def start_worker(service_env, tmp_path):
     yield _start
     for proc in started:
         processes.stop(proc)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests that touch a database or a broker run again on PostgreSQL + Redis
+    # (`make test` second pass, `-m backends`), so neither path can rot.
+    for item in items:
+        if {"database_url", "broker_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.backends)
