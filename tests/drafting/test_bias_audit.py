@@ -1,0 +1,60 @@
+"""The counterfactual bias audit and its command."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from integration.bias_audit import NAMES, PRONOUNS, TEMPLATES, _mask, build_pairs, fill, run_audit
+from integration.cli_drafting import audit_bias_cmd
+
+
+def test_pairs_cover_names_pronouns_and_dialects():
+    pairs = build_pairs()
+    dimensions = {p.dimension for p in pairs}
+    assert dimensions == {"name", "pronoun", "dialect"}
+    with_pronoun = sum("{they}" in t or "{their}" in t or "{them}" in t for t in TEMPLATES)
+    assert sum(p.dimension == "name" for p in pairs) == len(TEMPLATES) * (len(NAMES) - 1)
+    assert sum(p.dimension == "pronoun" for p in pairs) == with_pronoun * (len(PRONOUNS) - 1)
+    genders = {gender for _, gender, _ in NAMES}
+    assert {"female", "male"} <= genders and len({c for _, _, c in NAMES}) >= 8
+
+
+def test_a_pair_changes_only_the_swapped_words():
+    for pair in build_pairs(TEMPLATES[:3]):
+        markers = pair.baseline.markers + pair.other.markers
+        assert _mask(pair.baseline.text, markers) == _mask(pair.other.text, markers)
+        assert pair.baseline.text != pair.other.text
+
+
+def test_fill_leaves_unknown_slots_alone():
+    assert fill("{opener} my {gadget} broke. {closer} {name}") == "Hi, my {gadget} broke. Thanks. Emily Walsh"
+
+
+def test_names_and_pronouns_change_nothing():
+    """The bar for who the customer is: no label, priority or draft difference at all."""
+    report = run_audit()
+    assert report.pairs == len(build_pairs())
+    about_identity = [o for o in report.outcomes if o.dimension in ("name", "pronoun")]
+    assert about_identity == []
+    assert report.priority_changes == 0
+
+
+def test_command_prints_a_report_and_fails_on_flips(tmp_path):
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"template": "{opener} my order from {name} never came. {closer}"})
+                     + "\n", encoding="utf-8")
+    result = CliRunner().invoke(audit_bias_cmd, [str(extra), "--json"])
+    report = json.loads(result.output)
+    assert report["pairs"] == len(build_pairs(TEMPLATES + ["x {opener} {closer} {name}"]))
+    assert result.exit_code == (0 if report["passed"] else 1)
+    assert report["passed"] == (report["flips"] == 0 and report["priority_changes"] == 0)
+    text = CliRunner().invoke(audit_bias_cmd, [])
+    assert "counterfactual pairs" in text.output and "label flips" in text.output
+
+
+def test_command_rejects_a_malformed_template_file(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    result = CliRunner().invoke(audit_bias_cmd, [str(bad)])
+    assert result.exit_code == 2 and "line 1" in result.output
