@@ -6,10 +6,11 @@ that with a countdown, so a rate-limited worker is free for other tenants.
 """
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -21,6 +22,12 @@ from connectors.errors import (
 log = logging.getLogger("tactful.http")
 DEFAULT_TIMEOUT = (3.05, 10.0)   # (connect, read) seconds
 DEFAULT_RETRY_AFTER_S = 30.0
+
+# Set by the caller (the pipeline) to spend from a per-installation budget before
+# each call; it raises RateLimited when the budget is spent. A context variable so
+# connectors need not thread it through every client they build.
+outbound_throttle: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "outbound_throttle", default=None)
 
 
 def parse_retry_after(value: str | None, default: float = DEFAULT_RETRY_AFTER_S) -> float:
@@ -59,6 +66,9 @@ class VendorClient:
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None) -> requests.Response:
+        throttle = outbound_throttle.get()
+        if throttle is not None:
+            throttle()
         url = path if path.startswith("http") else f"{self.base_url}{path}"
         all_headers = {"Accept": "application/json", **self.default_headers,
                        **self.auth_headers(), **(headers or {})}

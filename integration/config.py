@@ -50,12 +50,14 @@ class Settings:
     uninstall_grace_days: int = 7
     http_timeout_s: float = 10.0
     task_max_retries: int = 6
+    admin_token: str = ""
+    rate_limit_per_minute: int = 300
+    handoff: str = "background"          # or "inline": publish inside the request
     intercom_client_id: str = ""
     intercom_client_secret: str = ""
     zendesk_client_id: str = ""
     zendesk_client_secret: str = ""
     zendesk_marketplace: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
@@ -90,6 +92,9 @@ def load_settings(overrides: dict | None = None) -> Settings:
         log_level=_env("TACTFUL_LOG_LEVEL", "INFO").upper(),
         max_body_bytes=int(_env("TACTFUL_MAX_BODY_BYTES", str(256 * 1024))),
         http_timeout_s=float(_env("TACTFUL_HTTP_TIMEOUT", "10")),
+        handoff=_env("TACTFUL_HANDOFF", "background"),
+        admin_token=_env("TACTFUL_ADMIN_TOKEN"),
+        rate_limit_per_minute=int(_env("TACTFUL_RATE_LIMIT_PER_MINUTE", "300")),
         payload_retention_days=int(_env("TACTFUL_PAYLOAD_RETENTION_DAYS", "7")),
         uninstall_grace_days=int(_env("TACTFUL_UNINSTALL_GRACE_DAYS", "7")),
         intercom_client_id=_env("INTERCOM_CLIENT_ID"),
@@ -117,6 +122,9 @@ def check_settings(settings: Settings) -> None:
     if settings.env not in ("development", "production", "test"):
         raise ConfigError(f"TACTFUL_ENV must be development, production or test, "
                           f"not {settings.env!r}")
+    if settings.handoff not in ("background", "inline"):
+        raise ConfigError(f"TACTFUL_HANDOFF must be background or inline, not "
+                          f"{settings.handoff!r}")
     if not settings.production:
         return
     if settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32:

@@ -22,7 +22,7 @@ from connectors.base import InstallationContext, TicketEvent
 from connectors.errors import (
     ConnectorError, RateLimited, Unauthorized, WebhookError,
 )
-from integration import installations, locks, tokens
+from integration import installations, locks, ratelimit, tokens
 from integration.crypto import Keyring
 from integration.db import Database
 from integration.enrichment import plan_enrichment
@@ -88,13 +88,14 @@ def schedule_retry(database: Database, event: Event, countdown: float, reason: s
     return Outcome("retry", reason, countdown)
 
 
-def process_event(database: Database, keyring: Keyring, event_id: int,
-                  task_id: str) -> Outcome:
+def process_event(database: Database, keyring: Keyring, event_id: int, task_id: str,
+                  limiter=None, per_minute: int = ratelimit.DEFAULT_PER_MINUTE) -> Outcome:
     event = claim(database, event_id, task_id)
     if event is None:
         return Outcome("skipped", "final, or leased by another delivery")
     try:
-        return _process_claimed(database, keyring, event)
+        return _process_claimed(database, keyring, event, limiter or ratelimit.LocalLimiter(),
+                                per_minute)
     except RateLimited as exc:
         return schedule_retry(database, event, exc.retry_after + random.uniform(0, 1),
                               f"rate limited: {exc.args[-1]}")
@@ -109,7 +110,8 @@ def process_event(database: Database, keyring: Keyring, event_id: int,
                       f"{type(exc).__name__}: {exc.args[-1]}")
 
 
-def _process_claimed(database: Database, keyring: Keyring, event: Event) -> Outcome:
+def _process_claimed(database: Database, keyring: Keyring, event: Event, limiter,
+                     per_minute: int) -> Outcome:
     with database.session() as session:
         row = session.get(installations.Installation, event.installation_id)
         if row is None or row.status != installations.ACTIVE:
@@ -117,8 +119,10 @@ def _process_claimed(database: Database, keyring: Keyring, event: Event) -> Outc
             return finish(database, event.id, EventStatus.IGNORED, f"installation {status}")
         ctx = installations.context_of(row, keyring, database)
     connector = registry.get(ctx.provider)
+    per_minute = int(ctx.settings.get("rate_limit_per_minute") or per_minute)
     # One event per ticket at a time, so two events about one message cannot both write.
-    with locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=PROCESSING_LEASE_S):
+    with ratelimit.budget(limiter, ctx.id, per_minute), \
+            locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=PROCESSING_LEASE_S):
         try:
             return _enrich(database, connector, ctx, event)
         except Unauthorized:

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from integration import pipeline
-from integration.app import database, keyring
+from integration import pipeline, ratelimit
+from integration.app import database, keyring, settings
 
 
 @shared_task(bind=True, name="tactful.enrich", ignore_result=True, max_retries=None)
 def enrich_task(self, event_id: int) -> str:
     """Enrich one stored event. Takes an id and re-reads everything (state may have moved)."""
-    outcome = pipeline.process_event(database(), keyring(), int(event_id), self.request.id)
+    config = settings()
+    outcome = pipeline.process_event(database(), keyring(), int(event_id), self.request.id,
+                                     limiter=ratelimit.limiter_for(config.broker_url),
+                                     per_minute=config.rate_limit_per_minute)
     if outcome.status == "retry":
         # Bounded by the attempts counter in the database (pipeline.MAX_ATTEMPTS),
         # which survives redeliveries that Celery's own counter does not see.

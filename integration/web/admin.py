@@ -40,17 +40,12 @@ class EventQuerySchema(Schema):
 
 @bp.before_request
 def require_admin_token():
-    expected = settings().extra.get("admin_token") or _env_token()
+    expected = settings().admin_token
     if not expected:
         abort(403, description="admin API disabled: set TACTFUL_ADMIN_TOKEN to enable it")
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), expected.encode()):
         abort(401, description="missing or wrong admin token (Authorization: Bearer …)")
-
-
-def _env_token() -> str:
-    import os
-    return os.environ.get("TACTFUL_ADMIN_TOKEN", "")
 
 
 def _installation_json(row: Installation) -> dict:

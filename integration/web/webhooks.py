@@ -19,9 +19,19 @@ from connectors.errors import PayloadError, WebhookError
 from integration import handoff, inbox, installations
 from integration.app import database, keyring, settings
 from integration.logs import fields
+from integration.publisher import publisher_for
 
 bp = Blueprint("webhooks", __name__)
 log = logging.getLogger("tactful.webhook")
+
+
+@bp.before_request
+def refuse_oversized_bodies():
+    """413 from the Content-Length alone: a huge body is never read, nor a database hit."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        return _error(413, "too-large", f"request body exceeds {limit} bytes")
+    return None
 
 
 def _error(status: int, code: str, reason: str):
@@ -101,12 +111,19 @@ def _store_and_hand_off(connector, ctx, payload):
     except SQLAlchemyError:
         return _database_down()
     if not accepted.duplicate:
-        handoff.publish(current_app.extensions["celery"], [accepted.event_id])
+        _hand_off(accepted.event_id)
     log.info("webhook.accepted", extra=fields(provider=connector.key, installation=ctx.id,
                                               event_id=accepted.event_id,
                                               duplicate=accepted.duplicate))
     status = "duplicate" if accepted.duplicate else "accepted"
     return {"status": status, "event_id": accepted.event_id}, 200 if accepted.duplicate else 202
+
+
+def _hand_off(event_id: int) -> None:
+    if settings().handoff == "inline":
+        handoff.publish(current_app.extensions["celery"], [event_id])
+    else:
+        publisher_for(current_app).submit(event_id)
 
 
 def _parse_json(raw: bytes) -> dict:

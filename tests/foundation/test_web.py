@@ -53,13 +53,22 @@ def test_errors_are_json_with_a_reason(client, method, path, status, code):
     assert response.get_json()["reason"]
 
 
-def test_oversized_body_is_413_json(client, app):
+def test_oversized_webhook_body_is_413_before_anything_else(client, app):
     limit = app.config["MAX_CONTENT_LENGTH"]
     response = client.post("/webhooks/zendesk/in_x", data=b"x" * (limit + 1),
                            content_type="application/json")
-    assert response.status_code in (404, 413)  # unknown installation may answer first
-    response = client.post("/api/admin/installations", data=b"x" * (limit + 1))
-    assert response.is_json
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "too-large"
+
+
+def test_oversized_body_elsewhere_is_413_json(client, app, monkeypatch):
+    monkeypatch.setitem(app.config["TACTFUL"].__dict__, "admin_token", "t" * 20)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.put("/api/admin/installations/in_x/settings", data=b"x" * (limit + 1),
+                          content_type="application/json",
+                          headers={"Authorization": "Bearer " + "t" * 20})
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "too-large"
 
 
 def test_unexpected_error_is_500_json_and_logged(app, caplog):
