@@ -1,0 +1,1 @@
+"""Data files shipped with the analyzer: cue lexicon, topic taxonomy, trained model."""

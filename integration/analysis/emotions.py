@@ -1,0 +1,60 @@
+"""Per-emotion scores in [0, 1], the detected list, and the evidence for each.
+
+The model's probability and the cue lexicon are combined as independent signals
+(noisy-OR), then rescaled so that each emotion's tuned threshold sits at 0.5:
+a score an agent can read the same way for every emotion.
+"""
+from __future__ import annotations
+
+from .cues import CueHit
+from .model import ModelOutput
+from .types import EMOTIONS
+
+# Raw-probability level at which an emotion counts as present (chosen on dev).
+BASE_THRESHOLDS: dict[str, float] = {
+    "frustration": 0.4, "anger": 0.24, "confusion": 0.2,
+    "anxiety": 0.175, "disappointment": 0.15, "gratitude": 0.66,
+}
+DISPLAY_THRESHOLD = 0.5
+
+
+def _rescale(probability: float, threshold: float) -> float:
+    """Piecewise-linear map sending `threshold` to 0.5, keeping 0 and 1 fixed."""
+    if probability < threshold:
+        return probability / (2 * threshold)
+    return 0.5 + 0.5 * (probability - threshold) / (1 - threshold)
+
+
+def _cue_strength(hits: list[CueHit], emotion: str) -> tuple[float, list[str]]:
+    missing = 1.0
+    phrases: list[str] = []
+    for hit in hits:
+        weight = hit.effects.get(emotion, 0.0)
+        if weight > 0:
+            missing *= 1.0 - weight
+            if hit.phrase not in phrases:
+                phrases.append(hit.phrase.strip())
+    return 1.0 - missing, phrases
+
+
+def score_emotions(hits: list[CueHit], model: ModelOutput | None,
+                   thresholds: dict[str, float] | None = None
+                   ) -> tuple[dict[str, float], list[str], dict[str, list[str]]]:
+    """(scores, detected, evidence) over every name in EMOTIONS."""
+    thresholds = thresholds or {}
+    scores: dict[str, float] = {}
+    detected: list[str] = []
+    evidence: dict[str, list[str]] = {}
+    for emotion in EMOTIONS:
+        cue, phrases = _cue_strength(hits, emotion)
+        learned = model.emotions.get(emotion, 0.0) if model else 0.0
+        combined = 1.0 - (1.0 - cue) * (1.0 - learned)
+        score = round(_rescale(combined, BASE_THRESHOLDS[emotion]), 3)
+        scores[emotion] = score
+        if score >= thresholds.get(emotion, DISPLAY_THRESHOLD):
+            detected.append(emotion)
+            learned_words = model.evidence(emotion) if model else []
+            # Model words already inside a cue phrase would only repeat it.
+            evidence[emotion] = phrases + [w for w in learned_words
+                                           if not any(w in p for p in phrases)]
+    return scores, detected, evidence

@@ -1,0 +1,121 @@
+"""`tactful eval`: score the analyzer on labelled JSONL files shaped like the dev sets.
+
+The file's shape says what it measures: `labels` (GoEmotions, multi-label),
+`urgency` (facility support), complaint / not_complaint labels, emotion labels
+(TweetEval emotion), otherwise 3-class sentiment.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from . import analyze
+from .metrics import binary_f1, classification_report
+from .types import Analysis
+
+SENTIMENT = ["negative", "neutral", "positive"]
+# GoEmotions labels behind each support emotion (the issue's definition).
+GOEMOTIONS_GOLD: dict[str, frozenset[str]] = {
+    "frustration": frozenset({"anger", "annoyance", "disappointment"}),
+    "anger": frozenset({"anger"}),
+    "confusion": frozenset({"confusion"}),
+    "anxiety": frozenset({"fear", "nervousness"}),
+    "disappointment": frozenset({"disappointment"}),
+    "gratitude": frozenset({"gratitude"}),
+}
+
+
+def shared_dir() -> Path:
+    """Where the team's data lives: $TACTFUL_SHARED_DIR, else ../shared beside the repo."""
+    configured = os.environ.get("TACTFUL_SHARED_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def load_jsonl(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _sentiment_report(records: list[dict], analyses: list[Analysis]) -> dict:
+    pairs = [(r["label"], a.sentiment.label) for r, a in zip(records, analyses)
+             if r.get("label") in SENTIMENT]
+    return classification_report([g for g, _ in pairs], [p for _, p in pairs], SENTIMENT)
+
+
+def _goemotions(records: list[dict], analyses: list[Analysis]) -> dict:
+    pairs = [(r["sentiment"], a.sentiment.label) for r, a in zip(records, analyses)
+             if r.get("sentiment") in SENTIMENT]
+    report = {"sentiment": classification_report([g for g, _ in pairs],
+                                                 [p for _, p in pairs], SENTIMENT)}
+    report["emotions"] = {
+        emotion: binary_f1([bool(gold & set(r["labels"])) for r in records],
+                           [emotion in a.detected for a in analyses])
+        for emotion, gold in GOEMOTIONS_GOLD.items()}
+    return report
+
+
+def _complaints(records: list[dict], analyses: list[Analysis]) -> dict:
+    def report(keep: Callable[[dict], bool]) -> dict:
+        pairs = [(r["label"], "complaint" if a.flags["complaint"] else "not_complaint")
+                 for r, a in zip(records, analyses) if keep(r)]
+        return classification_report([g for g, _ in pairs], [p for _, p in pairs],
+                                     ["complaint", "not_complaint"])
+
+    return {"complaint_flag": report(lambda r: not str(r.get("domain", "")).startswith("random")),
+            "complaint_flag_all_domains": report(lambda r: True)}
+
+
+def _facility(records: list[dict], analyses: list[Analysis]) -> dict:
+    high_gold = [r["urgency"] == "high" for r in records]
+    urgency_gold = [{"medium": "normal"}.get(r["urgency"], r["urgency"]) for r in records]
+    return {"sentiment": _sentiment_report(records, analyses),
+            "urgency_high": binary_f1(high_gold, [a.urgency == "high" for a in analyses]),
+            "urgency": classification_report(urgency_gold, [a.urgency for a in analyses],
+                                             ["low", "normal", "high"])}
+
+
+def _tweeteval_emotion(records: list[dict], analyses: list[Analysis]) -> dict:
+    anger = binary_f1([r["label"] == "anger" for r in records],
+                      ["anger" in a.detected or "frustration" in a.detected for a in analyses])
+    return {"anger_or_frustration_vs_anger": anger}
+
+
+def _kind(records: list[dict]) -> str:
+    first = records[0]
+    labels = {r.get("label") for r in records}
+    if "labels" in first:
+        return "goemotions"
+    if "urgency" in first:
+        return "facility"
+    if labels <= {"complaint", "not_complaint"}:
+        return "complaints"
+    if labels <= {"anger", "joy", "optimism", "sadness"}:
+        return "tweeteval_emotion"
+    return "sentiment"
+
+
+_EVALUATORS = {"goemotions": _goemotions, "facility": _facility, "complaints": _complaints,
+               "tweeteval_emotion": _tweeteval_emotion, "sentiment": _sentiment_report}
+
+
+def evaluate_records(records: list[dict], settings: dict | None = None,
+                     on_progress: Callable[[int], None] | None = None) -> dict:
+    analyses = []
+    for i, record in enumerate(records, 1):
+        analyses.append(analyze(record["text"], settings))
+        if on_progress and i % 1000 == 0:
+            on_progress(i)
+    kind = _kind(records)
+    return {"kind": kind, "n": len(records), **_wrap(kind, _EVALUATORS[kind](records, analyses))}
+
+
+def _wrap(kind: str, report: dict) -> dict:
+    return {"sentiment": report} if kind == "sentiment" else report
+
+
+def evaluate_files(paths: Iterable[str | Path], **kwargs) -> dict[str, dict]:
+    return {str(path): evaluate_records(load_jsonl(path), **kwargs) for path in paths}

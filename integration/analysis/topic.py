@@ -1,0 +1,58 @@
+"""Routing topic from a keyword taxonomy an installation can extend or replace."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+TOPICS_PATH = Path(__file__).with_name("data") / "topics.json"
+FALLBACK_TOPIC = "other"
+
+
+@lru_cache(maxsize=1)
+def default_taxonomy() -> dict[str, tuple[str, ...]]:
+    with open(TOPICS_PATH, encoding="utf-8") as handle:
+        topics = json.load(handle)["topics"]
+    return {name: tuple(keywords) for name, keywords in topics.items()}
+
+
+def build_taxonomy(extra: dict[str, list[str]] | None, replace: bool) -> dict[str, tuple[str, ...]]:
+    """The installation's taxonomy. Plain keywords are matched literally, not as regex."""
+    taxonomy = {} if replace else dict(default_taxonomy())
+    for name, keywords in (extra or {}).items():
+        literal = tuple(re.escape(k.lower().strip()) for k in keywords)
+        # An installation's own keywords come first: they are its most specific intent.
+        taxonomy[name] = literal + taxonomy.get(name, ())
+        if not replace:
+            taxonomy = {name: taxonomy[name], **{k: v for k, v in taxonomy.items() if k != name}}
+    return taxonomy
+
+
+CompiledTaxonomy = tuple[re.Pattern, tuple[str, ...]]
+
+
+def compile_taxonomy(taxonomy: dict[str, tuple[str, ...]]) -> CompiledTaxonomy:
+    """One regex with a named group per topic: a single scan finds every keyword."""
+    names = tuple(name for name, words in taxonomy.items() if words)
+    groups = "|".join(f"(?P<t{i}>{'|'.join(taxonomy[name])})" for i, name in enumerate(names))
+    return re.compile(r"(?<![\w'])(?:" + (groups or "(?!)") + r")(?![\w'])"), names
+
+
+def detect_topic(text: str, taxonomy: CompiledTaxonomy, sentiment_label: str
+                 ) -> tuple[str, list[str]]:
+    """(topic, matched keywords). Most distinct keywords wins; ties go to the earlier topic.
+
+    Praise needs a message that is not negative.
+    """
+    regex, names = taxonomy
+    found: dict[int, dict[str, None]] = {}
+    for match in regex.finditer(text):
+        found.setdefault(int(match.lastgroup[1:]), {})[match.group(0)] = None
+    best, best_hits = FALLBACK_TOPIC, {}
+    for index in sorted(found):
+        if names[index] == "praise" and sentiment_label == "negative":
+            continue
+        if len(found[index]) > len(best_hits):
+            best, best_hits = names[index], found[index]
+    return best, list(best_hits)

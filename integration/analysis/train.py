@@ -1,0 +1,89 @@
+"""Reproducible trainer for the shipped model (`tactful train`).
+
+Trains on the GoEmotions train split only (Apache-2.0): one 3-class sentiment
+head and one binary head per support emotion, all linear over the presence
+features of `features.py`. scikit-learn and numpy are needed here only
+(`pip install tactful[train]`); the runtime reads the result as plain JSON.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from .features import features
+from .model import MODEL_PATH, SENTIMENT_CLASSES
+
+DEFAULT_C = 0.5
+
+# How GoEmotions' 27 labels map onto the emotions an agent cares about.
+EMOTION_SOURCES: dict[str, frozenset[str]] = {
+    "frustration": frozenset({"anger", "annoyance", "disappointment"}),
+    "anger": frozenset({"anger"}),
+    "confusion": frozenset({"confusion"}),
+    "anxiety": frozenset({"fear", "nervousness"}),
+    "disappointment": frozenset({"disappointment"}),
+    "gratitude": frozenset({"gratitude"}),
+}
+
+
+def load_goemotions(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _fit_head(matrix, targets, c_value: float):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c_value, max_iter=2000, solver="liblinear")
+    if len(set(targets)) > 2:
+        model = LogisticRegression(C=c_value, max_iter=2000)
+    model.fit(matrix, targets)
+    return model
+
+
+def _sentiment_head(records, vectorizer, c_value):
+    rows = [r for r in records if r.get("sentiment") in SENTIMENT_CLASSES]
+    matrix = vectorizer.transform([r["text"] for r in rows])
+    model = _fit_head(matrix, [r["sentiment"] for r in rows], c_value)
+    order = [list(model.classes_).index(label) for label in SENTIMENT_CLASSES]
+    return model.coef_[order], model.intercept_[order]
+
+
+def _emotion_heads(records, matrix, c_value):
+    coefs, biases = [], []
+    for sources in EMOTION_SOURCES.values():
+        targets = [int(bool(sources & set(r["labels"]))) for r in records]
+        model = _fit_head(matrix, targets, c_value)
+        coefs.append(model.coef_[0])
+        biases.append(model.intercept_[0])
+    return coefs, biases
+
+
+def train(train_path: str | Path, out_path: str | Path = MODEL_PATH, *,
+          c_value: float = DEFAULT_C, min_df: int = 3, prune: float = 0.02) -> dict:
+    """Fit every head and write the gzip'd JSON model; returns a small summary."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    records = load_goemotions(train_path)
+    vectorizer = CountVectorizer(analyzer=lambda t: sorted(features(t)),
+                                 binary=True, min_df=min_df)
+    matrix = vectorizer.fit_transform([r["text"] for r in records])
+    sent_coef, sent_bias = _sentiment_head(records, vectorizer, c_value)
+    emo_coef, emo_bias = _emotion_heads(records, matrix, c_value)
+    weights = np.vstack([sent_coef, np.array(emo_coef)]).T  # feature x output
+    vocab = vectorizer.get_feature_names_out()
+    keep = np.abs(weights).max(axis=1) >= prune
+    payload = {
+        "format": 1,
+        "source": "GoEmotions train split (Demszky et al. 2020, Apache-2.0)",
+        "params": {"C": c_value, "min_df": min_df, "prune": prune},
+        "outputs": [f"sentiment_{c}" for c in SENTIMENT_CLASSES] + list(EMOTION_SOURCES),
+        "bias": [round(float(b), 4) for b in [*sent_bias, *emo_bias]],
+        "weights": {str(vocab[i]): [round(float(w), 3) for w in weights[i]]
+                    for i in np.flatnonzero(keep)},
+    }
+    with gzip.open(out_path, "wt", encoding="utf-8", compresslevel=9) as handle:
+        json.dump(payload, handle, separators=(",", ":"), sort_keys=True)
+    return {"examples": len(records), "features": int(keep.sum()), "path": str(out_path)}
