@@ -136,3 +136,40 @@ def rotate_all_keys(session: Session, keyring: Keyring) -> int:
             state.code_verifier_encrypted = keyring.rotate(state.code_verifier_encrypted)
             count += 1
     return count
+
+
+class ContextCache:
+    """Decrypted installation contexts for the webhook receiver, kept a few seconds.
+
+    Looking the installation up costs a database round trip per webhook; the
+    receiver instead verifies against a cached context and, only if that fails,
+    reloads once (a secret may just have rotated). A stale entry can at worst
+    accept an event for an installation uninstalled seconds ago, which the worker
+    then ignores.
+    """
+
+    def __init__(self, ttl_s: float = 10.0, max_entries: int = 10_000):
+        import threading
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, InstallationContext]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, installation_id: str) -> InstallationContext | None:
+        import time
+        with self._lock:
+            entry = self._entries.get(installation_id)
+        if entry is None or time.monotonic() - entry[0] > self.ttl_s:
+            return None
+        return entry[1]
+
+    def put(self, ctx: InstallationContext) -> None:
+        import time
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[ctx.id] = (time.monotonic(), ctx)
+
+    def forget(self, installation_id: str) -> None:
+        with self._lock:
+            self._entries.pop(installation_id, None)

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors import registry
-from connectors.errors import PayloadError, WebhookError
+from connectors.errors import PayloadError, SignatureError, WebhookError
 from integration import handoff, inbox, installations
 from integration.app import database, keyring, settings
 from integration.logs import fields
@@ -43,17 +43,55 @@ def receive(provider: str, installation_id: str):
     connector = _connector_or_404(provider)
     if getattr(connector, "app_level_webhooks", False):
         return _error(404, "not-found", f"{provider} webhooks use /webhooks/{provider}")
+    cache = _context_cache()
     try:
-        with database().session() as session:
-            row = session.get(installations.Installation, installation_id)
-            ctx = installations.context_of(row, keyring()) \
-                if row is not None and row.status != installations.UNINSTALLED else None
+        ctx, cached = cache.get(installation_id), True
+        if ctx is None:
+            ctx, cached = _load_context(installation_id), False
+        if ctx is None or ctx.provider != provider:
+            log.info("webhook.unknown-installation", extra=fields(provider=provider))
+            return _error(404, "unknown-installation", "no active installation with this id")
+        raw = request.get_data(cache=True)
+        ctx = _verified(connector, ctx, cached, raw)
+        payload = _parse_json(raw)
+    except WebhookError as exc:
+        return _rejected(connector.key, exc)
     except SQLAlchemyError:
         return _database_down()
+    return _store_and_hand_off(connector, ctx, payload)
+
+
+def _verified(connector, ctx, cached: bool, raw: bytes):
+    """Verify against the cached context; on failure reload once (the secret may have rotated)."""
+    try:
+        connector.verify(request.headers, raw, ctx, datetime.now(UTC))
+        return ctx
+    except SignatureError:
+        if not cached:
+            raise
+    fresh = _load_context(ctx.id)
+    if fresh is None:
+        raise SignatureError("installation is no longer active")
+    connector.verify(request.headers, raw, fresh, datetime.now(UTC))
+    return fresh
+
+
+def _load_context(installation_id: str):
+    with database().session() as session:
+        row = session.get(installations.Installation, installation_id)
+        ctx = installations.context_of(row, keyring()) \
+            if row is not None and row.status != installations.UNINSTALLED else None
+    cache = _context_cache()
     if ctx is None:
-        log.info("webhook.unknown-installation", extra=fields(provider=provider))
-        return _error(404, "unknown-installation", "no active installation with this id")
-    return _receive_for(connector, ctx)
+        cache.forget(installation_id)
+    else:
+        cache.put(ctx)
+    return ctx
+
+
+def _context_cache() -> installations.ContextCache:
+    return current_app.extensions.setdefault("tactful.installation_cache",
+                                             installations.ContextCache())
 
 
 @bp.post("/webhooks/<provider>")
@@ -80,16 +118,6 @@ def receive_app_level(provider: str):
         # never finished installing): an error would make the vendor retry and pause us.
         log.info("webhook.unknown-workspace", extra=fields(provider=provider))
         return {"status": "ignored", "reason": "unknown workspace"}, 200
-    return _store_and_hand_off(connector, ctx, payload)
-
-
-def _receive_for(connector, ctx):
-    raw = request.get_data(cache=True)   # 413 here, before reading, if over the limit
-    try:
-        connector.verify(request.headers, raw, ctx, datetime.now(UTC))
-        payload = _parse_json(raw)
-    except WebhookError as exc:
-        return _rejected(connector.key, exc)
     return _store_and_hand_off(connector, ctx, payload)
 
 
