@@ -47,10 +47,17 @@ def analyze(text: str, settings: dict | None = None, *, names: tuple[str, ...] =
         topic, words = detect_topic(body, resolved.taxonomy, "unknown")
         return _unsupported(language, topic, words)
     # Everything is read from the core text: boilerplate must not move any label.
-    core = clean.core.lower()
-    learned = predict(clean.core)
-    hits = find_cues(core)
-    sentiment, sentiment_words = score_sentiment(clean.core, learned, hits)
+    text = clean.core
+    learned = predict(text)
+    hits = find_cues(text.lower())
+    sentiment, sentiment_words = score_sentiment(text, learned, hits)
+    if clean.thanks and sentiment.label != "negative":
+        # A closing thanks after a message that is not a complaint thanks for help given.
+        text = f"{text} {clean.thanks}"
+        learned = predict(text)
+        hits = find_cues(text.lower())
+        sentiment, sentiment_words = score_sentiment(text, learned, hits)
+    core = text.lower()
     emotions, detected, evidence = score_emotions(hits, learned, resolved.thresholds)
     topic, topic_words = detect_topic(core, resolved.taxonomy, sentiment.label)
     flags, flag_evidence = detect_flags(hits, sentiment, detected)

@@ -11,6 +11,8 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 
+from integration.analysis.cleanup import clean_message
+
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 
 
@@ -18,11 +20,15 @@ def ticket_seed(text: str, ignore: Iterable[str] = (), canonical: dict[str, str]
     """A stable seed from the ticket's content words.
 
     `canonical` maps informal spellings to standard ones ("gonna" -> "going to") so a
-    dialect marker does not reshuffle the wording.
+    dialect marker does not reshuffle the wording. The seed is taken from the text the
+    analyzer scores (greeting, closing formulas such as "Thanks." / "Cheers." / "Thank
+    y'all kindly.", signature and politeness cut, `analysis/data/dialect.json` variants
+    mapped), so drafting and analysis agree on what only says who wrote it, and how.
     """
     skip = {word.lower() for word in ignore}
     standard = canonical or {}
-    words = [standard.get(w, w) for w in _WORD.findall(text.lower().replace("\u2019", "'"))]
+    content = clean_message(text).core or text
+    words = [standard.get(w, w) for w in _WORD.findall(content.lower().replace("\u2019", "'"))]
     kept = [w for w in words if w not in skip]
     return hashlib.sha256(" ".join(kept).encode("utf-8")).hexdigest()
 

@@ -58,3 +58,29 @@ def test_command_rejects_a_malformed_template_file(tmp_path):
     bad.write_text("{not json\n", encoding="utf-8")
     result = CliRunner().invoke(audit_bias_cmd, [str(bad)])
     assert result.exit_code == 2 and "line 1" in result.output
+
+
+def test_dialect_markers_change_nothing_either():
+    """The issue's bar covers dialect too: greetings, sign-offs ("Cheers.", "thx", "Thank
+    y'all kindly.", "Thanks and regards.") and informal spellings ("gonna", "wanna")."""
+    report = run_audit()
+    dialect = [o for o in report.outcomes if o.dimension == "dialect"]
+    assert [o for o in dialect if o.flips] == []
+    assert [o for o in dialect if o.priority_change] == []
+    assert [o for o in dialect if o.draft_difference] == []
+    assert report.flips == 0 and report.priority_changes == 0 and report.passed
+
+
+def test_the_mask_is_only_for_comparing_drafts():
+    """'\u25c7' stands in for the swapped words in the audit's comparison; real notes never hold it."""
+    from integration.bias_audit import MASK, _run
+
+    for pair in build_pairs(TEMPLATES[:4]):
+        for variant in (pair.baseline, pair.other):
+            assert MASK not in _run(variant, None, None)[2]
+    # Only whole markers and the name's parts are masked, not common words inside them.
+    pair = next(p for p in build_pairs(TEMPLATES[:1]) if p.other.label == "indian_english")
+    markers = pair.baseline.markers + pair.other.markers
+    masked = _mask("Hello Emily, and here is what happened. Thanks and regards.", markers)
+    assert masked == f"Hello {MASK}, and here is what happened. {MASK}"
+
