@@ -108,3 +108,27 @@ class Connector(Protocol):
 
 def note_marker(op_key: str) -> str:
     return f"[{NOTE_MARKER_PREFIX}{op_key}]"
+
+
+@dataclass(frozen=True)
+class OAuthDescriptor:
+    """Fixed facts about a vendor's OAuth, for the generic install flow (integration/web/oauth.py).
+
+    URL templates take {account} (the admin-supplied account, e.g. a subdomain)
+    and {base} (the account's API base, from `api_base` or a configured override).
+    """
+
+    provider: str
+    # Query parameter naming the account at /start; None when the vendor tells us the
+    # account only after the token exchange (Intercom: the workspace from GET /me).
+    account_param: str | None
+    account_pattern: str                # regex an account must match (no open redirects)
+    api_base: str                       # e.g. "https://{account}.zendesk.com"
+    authorize_url: str                  # e.g. "{base}/oauth/authorizations/new"
+    token_url: str                      # e.g. "{base}/oauth/tokens"
+    scopes: tuple[str, ...]
+    pkce: bool = True
+    # Where the admin lands after the install (a vendor's App Store page), instead of
+    # our JSON answer; the failure URL takes {reason}, already URL-encoded.
+    success_redirect: str | None = None
+    failure_redirect: str | None = None

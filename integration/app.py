@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
@@ -34,7 +35,8 @@ def _register_blueprints(app: Flask) -> None:
     from integration.web import admin, health, webhooks
     for module in (health, webhooks, admin):
         app.register_blueprint(module.bp)
-    for name in ("integration.web.analyze_api", "integration.web.oauth"):
+    for name in ("integration.web.analyze_api", "integration.web.oauth",
+                 "integration.web.intercom_app", "integration.web.freshdesk_app"):
         _register_optional(app, name)
 
 
@@ -86,6 +88,16 @@ def _register_error_handlers(app: Flask) -> None:
 def _json(body: dict) -> str:
     import json
     return json.dumps(body)
+
+
+@contextmanager
+def command_app():
+    """An app for one CLI command; its connections are closed when the command ends."""
+    app = create_app()
+    try:
+        yield app
+    finally:
+        app.extensions["tactful.db"].dispose()
 
 
 def database(app: Flask | None = None) -> Database:

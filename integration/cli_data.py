@@ -11,8 +11,8 @@ from integration.config import load_settings
 
 
 def _app():
-    from integration.app import create_app
-    return create_app()
+    from integration.app import command_app
+    return command_app()
 
 
 @click.group("db")
@@ -57,10 +57,10 @@ def keys_rotate() -> None:
     """Re-encrypt every stored secret under the newest key (the first in the list)."""
     from integration import installations
     from integration.app import database, keyring
-    app = _app()
-    with database(app).session() as session:
-        count = installations.rotate_all_keys(session, keyring(app))
-    click.echo(f"re-encrypted {count} value(s) under the newest key")
+    with _app() as app:
+        with database(app).session() as session:
+            count = installations.rotate_all_keys(session, keyring(app))
+        click.echo(f"re-encrypted {count} value(s) under the newest key")
 
 
 @click.command("sweep")
@@ -70,12 +70,12 @@ def sweep_cmd(grace: int | None) -> None:
     """Re-enqueue events stored but never delivered, or abandoned by a dead worker."""
     from integration import sweep
     from integration.app import database, settings
-    app = _app()
-    result = sweep.run_sweep(database(app), app.extensions["celery"], settings(app), grace)
-    if result.skipped_locked:
-        click.echo("another sweep is running; nothing done")
-    else:
-        click.echo(f"claimed {result.claimed} event(s), published {result.published}")
+    with _app() as app:
+        result = sweep.run_sweep(database(app), app.extensions["celery"], settings(app), grace)
+        if result.skipped_locked:
+            click.echo("another sweep is running; nothing done")
+        else:
+            click.echo(f"claimed {result.claimed} event(s), published {result.published}")
 
 
 @click.group("events", invoke_without_command=True)
@@ -92,7 +92,7 @@ def events_group(ctx, failed: bool, limit: int, as_json: bool) -> None:
     query = select(Event).order_by(Event.id.desc()).limit(limit)
     if failed:
         query = query.where(Event.status == EventStatus.FAILED)
-    with database(_app()).session() as session:
+    with _app() as app, database(app).session() as session:
         rows = [{"id": e.id, "installation": e.installation_id, "ticket": e.ticket_id,
                  "kind": e.kind, "status": e.status, "attempts": e.attempts,
                  "received_at": e.received_at.isoformat(), "last_error": e.last_error}
@@ -113,12 +113,12 @@ def events_retry(event_id: int) -> None:
     """Re-drive a failed (dead-lettered) event now."""
     from integration import handoff, pipeline
     from integration.app import database
-    app = _app()
-    if not pipeline.retry_failed(database(app), event_id):
-        raise click.ClickException(f"event {event_id} is not failed or ignored (or not found)")
-    sent = handoff.publish(app.extensions["celery"], [event_id])
-    click.echo(f"event {event_id} re-queued" + ("" if sent else
-                                                "; broker down, the sweep will deliver it"))
+    with _app() as app:
+        if not pipeline.retry_failed(database(app), event_id):
+            raise click.ClickException(f"event {event_id} is not failed or ignored (or not found)")
+        sent = handoff.publish(app.extensions["celery"], [event_id])
+        click.echo(f"event {event_id} re-queued" + ("" if sent else
+                                                    "; broker down, the sweep will deliver it"))
 
 
 @click.group("installations")
@@ -132,37 +132,38 @@ def installations_list(as_json: bool) -> None:
     """List installations (never prints secrets)."""
     from integration.app import database, settings
     from integration.models import Installation
-    app = _app()
-    base = settings(app).public_url
-    with database(app).session() as session:
-        rows = [{"id": i.id, "provider": i.provider, "account": i.account, "status": i.status,
-                 "webhook_url": f"{base}/webhooks/{i.provider}/{i.id}",
-                 "created_at": i.created_at.isoformat()}
-                for i in session.scalars(select(Installation).order_by(Installation.created_at))]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-        return
-    if not rows:
-        click.echo("no installations yet: see `tactful installations add --help`")
-    for r in rows:
-        click.echo(f"{r['id']}  {r['provider']:<9} {r['account']:<30} {r['status']:<12} "
-                   f"{r['webhook_url']}")
+    with _app() as app:
+        base = settings(app).public_url
+        with database(app).session() as session:
+            rows = [{"id": i.id, "provider": i.provider, "account": i.account, "status": i.status,
+                     "webhook_url": f"{base}/webhooks/{i.provider}/{i.id}",
+                     "created_at": i.created_at.isoformat()}
+                    for i in session.scalars(
+                        select(Installation).order_by(Installation.created_at))]
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        if not rows:
+            click.echo("no installations yet: see `tactful installations add --help`")
+        for r in rows:
+            click.echo(f"{r['id']}  {r['provider']:<9} {r['account']:<30} {r['status']:<12} "
+                       f"{r['webhook_url']}")
 
 
 @installations_group.command("remove")
 @click.argument("installation_id")
 def installations_remove(installation_id: str) -> None:
-    """Uninstall: delete tokens now (revoking them where the vendor allows), data after the grace period."""
+    """Uninstall: tokens deleted (and revoked where possible) now, data after the grace period."""
     from integration import uninstall
     from integration.app import database, keyring, settings
-    app = _app()
-    result = uninstall.uninstall(database(app), keyring(app), installation_id, revoke=True)
-    if result is None:
-        raise click.ClickException(f"no installation {installation_id}")
-    click.echo(f"removed {installation_id}: tokens deleted"
-               + (", token revoked with the vendor" if result.revoked else "")
-               + f"; events and enrichments deleted after "
-               f"{settings(app).uninstall_grace_days} days")
+    with _app() as app:
+        result = uninstall.uninstall(database(app), keyring(app), installation_id, revoke=True)
+        if result is None:
+            raise click.ClickException(f"no installation {installation_id}")
+        click.echo(f"removed {installation_id}: tokens deleted"
+                   + (", token revoked with the vendor" if result.revoked else "")
+                   + f"; events and enrichments deleted after "
+                   f"{settings(app).uninstall_grace_days} days")
 
 
 @installations_group.group("add")

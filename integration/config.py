@@ -55,8 +55,10 @@ class Settings:
     handoff: str = "background"          # or "inline": publish inside the request
     intercom_client_id: str = ""
     intercom_client_secret: str = ""
+    intercom_api_base: str = ""          # replaces https://api.intercom.io for OAuth (sandbox)
     zendesk_client_id: str = ""
     zendesk_client_secret: str = ""
+    zendesk_api_base: str = ""           # "{account}" template replacing https://{account}.zendesk.com
     zendesk_marketplace: dict = field(default_factory=dict)
 
     @property
@@ -99,8 +101,10 @@ def load_settings(overrides: dict | None = None) -> Settings:
         uninstall_grace_days=int(_env("TACTFUL_UNINSTALL_GRACE_DAYS", "7")),
         intercom_client_id=_env("INTERCOM_CLIENT_ID"),
         intercom_client_secret=_env("INTERCOM_CLIENT_SECRET"),
+        intercom_api_base=_env("INTERCOM_API_BASE"),
         zendesk_client_id=_env("ZENDESK_CLIENT_ID"),
         zendesk_client_secret=_env("ZENDESK_CLIENT_SECRET"),
+        zendesk_api_base=_env("ZENDESK_API_BASE"),
         zendesk_marketplace={k: v for k, v in {
             "X-Zendesk-Marketplace-Name": _env("ZENDESK_MARKETPLACE_NAME"),
             "X-Zendesk-Marketplace-Organization-Id": _env("ZENDESK_MARKETPLACE_ORG_ID"),

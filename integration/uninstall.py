@@ -30,6 +30,8 @@ def uninstall(database: Database, keyring: Keyring, installation_id: str,
             return None
         ctx = installations.context_of(row, keyring)
         installations.mark_uninstalled(session, row)
+    if revoke:
+        _unprovision(ctx)       # first: it needs the credentials that revoking ends
     revoked = _revoke(ctx) if revoke else False
     log.info("installation.uninstalled", extra=fields(installation=installation_id,
                                                       revoked=revoked))
@@ -52,3 +54,20 @@ def _revoke(ctx) -> bool:
         log.warning("installation.revoke-failed", extra=fields(installation=ctx.id,
                                                                error=type(exc).__name__))
         return False
+
+
+def _unprovision(ctx) -> None:
+    """Remove what provisioning made in the helpdesk (rules calling our URL), where possible."""
+    try:
+        connector = registry.get(ctx.provider)
+    except registry.UnknownProvider:
+        return
+    remove = getattr(connector, "unprovision", None)
+    if remove is None or not ctx.credentials:
+        return
+    try:
+        remove(ctx)
+    except ConnectorError as exc:
+        # Left-behind rules get 404s from us, which the vendor reports to the admin.
+        log.warning("installation.unprovision-failed", extra=fields(installation=ctx.id,
+                                                                    error=type(exc).__name__))

@@ -1,0 +1,126 @@
+"""Marshmallow schemas for what Zendesk sends us and what its API answers.
+
+Vendor schemas EXCLUDE unknown fields: Zendesk adds fields without notice, and a
+new field must never turn a genuine event into a 400. Ids are read as opaque
+strings because Zendesk sends them as numbers in REST and as strings in events.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+
+
+class IdString(fields.Field):
+    """An id as a string, whether the payload sent a number or a string ("0"/"" = none)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, int | str):
+            text = str(value).strip()
+            return text if text not in ("", "0") else None
+        raise ValidationError("must be a number or a string")
+
+
+class VendorSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ViaSchema(VendorSchema):
+    channel = fields.Raw(load_default=None)
+
+
+class TicketDetailSchema(VendorSchema):
+    """`detail` of a ticket event: the ticket after the change."""
+
+    id = IdString(required=True)
+    actor_id = IdString(load_default=None)
+    requester_id = IdString(load_default=None)
+    updated_at = fields.String(load_default=None)
+    via = fields.Nested(ViaSchema, load_default=None)
+
+
+class CommentAuthorSchema(VendorSchema):
+    id = IdString(load_default=None)
+
+
+class EventCommentSchema(VendorSchema):
+    id = IdString(load_default=None)
+    is_public = fields.Boolean(load_default=True)
+    author = fields.Nested(CommentAuthorSchema, load_default=None)
+
+
+class EventBodySchema(VendorSchema):
+    comment = fields.Nested(EventCommentSchema, load_default=None)
+
+
+class EventEnvelopeSchema(VendorSchema):
+    """Event-subscription webhooks: `zen:event-type:…` with the ticket in `detail`."""
+
+    type = fields.String(required=True)
+    id = fields.String(required=True)
+    account_id = IdString(load_default=None)
+    time = fields.String(load_default=None)
+    subject = fields.String(load_default=None)
+    detail = fields.Dict(load_default=dict)
+    event = fields.Dict(load_default=dict)
+
+
+class TriggerBodySchema(VendorSchema):
+    """The body Tactful's own trigger sends (see provision.trigger_body).
+
+    Every value arrives as a string because the trigger fills placeholders.
+    """
+
+    source = fields.String(required=True)
+    event = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    account = fields.String(load_default=None)
+    updated_at = fields.String(load_default=None)
+    actor_id = IdString(load_default=None)
+    via = fields.String(load_default=None)
+
+    @pre_load
+    def stringify(self, data, **kwargs):
+        # Hand-edited triggers may send numbers; placeholders always send strings.
+        if isinstance(data, dict):
+            return {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                    for k, v in data.items()}
+        return data
+
+
+class ApiTicketSchema(VendorSchema):
+    id = IdString(required=True)
+    subject = fields.String(load_default="", allow_none=True)
+    requester_id = IdString(load_default=None)
+    tags = fields.List(fields.String(), load_default=list)
+    priority = fields.String(load_default=None, allow_none=True)
+    status = fields.String(load_default=None, allow_none=True)
+    updated_at = fields.String(required=True)
+    custom_fields = fields.List(fields.Dict(), load_default=list)
+
+
+class ApiUserSchema(VendorSchema):
+    id = IdString(required=True)
+    name = fields.String(load_default=None, allow_none=True)
+    role = fields.String(load_default=None, allow_none=True)
+
+
+class ApiCommentSchema(VendorSchema):
+    id = IdString(load_default=None)
+    author_id = IdString(load_default=None)   # -1 for system and chat comments
+    public = fields.Boolean(load_default=True)
+    body = fields.String(load_default="", allow_none=True)
+    plain_body = fields.String(load_default=None, allow_none=True)
+    created_at = fields.String(load_default=None, allow_none=True)
+    via = fields.Dict(load_default=None, allow_none=True)
+
+
+class TicketResponseSchema(VendorSchema):
+    ticket = fields.Nested(ApiTicketSchema, required=True)
+    users = fields.List(fields.Nested(ApiUserSchema), load_default=list)
+
+
+class CommentsResponseSchema(VendorSchema):
+    comments = fields.List(fields.Nested(ApiCommentSchema), required=True)
+    users = fields.List(fields.Nested(ApiUserSchema), load_default=list)

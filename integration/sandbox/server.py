@@ -1,0 +1,51 @@
+"""Running the sandbox: in a thread (tests, the demo) or as its own process (`tactful sandbox`)."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from integration.sandbox.core import Sandbox, create_app
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No access log line per request: tests and the demo print their own summaries."""
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+
+@dataclass
+class RunningSandbox:
+    base_url: str
+    sandbox: Sandbox
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+        self.sandbox.stop()
+
+
+def serve_in_thread(port: int = 0, host: str = "127.0.0.1") -> RunningSandbox:
+    """Start the sandbox on a free port (port=0) in a daemon thread; call stop() when done."""
+    sandbox = Sandbox()
+    server = make_server(host, port, create_app(sandbox), threaded=True,
+                         request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="sandbox-http", daemon=True)
+    thread.start()
+    return RunningSandbox(f"http://{host}:{server.server_port}", sandbox, server, thread)
+
+
+def serve_forever(port: int, host: str = "127.0.0.1") -> None:
+    sandbox = Sandbox()
+    server = make_server(host, port, create_app(sandbox), threaded=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        sandbox.stop()

@@ -1,0 +1,125 @@
+"""End to end: sandbox Zendesk → signed webhook → receiver → real worker process → write-back.
+
+The receiver is the real Flask app behind a real HTTP server in this process;
+the worker is a separate Celery process on the test's database and broker.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+import requests
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from integration.installers.zendesk import install_with_api_token
+from integration.models import Event, EventStatus
+from integration.sandbox.core import sample_tickets
+from integration.sandbox.server import QuietRequestHandler, serve_in_thread
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def sandbox():
+    running = serve_in_thread()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def tactful_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def installed(app, sandbox, tactful_url) -> dict:
+    account = requests.post(f"{sandbox.base_url}/_sandbox/accounts", timeout=5,
+                            json={"vendor": "zendesk", "account": "acme"}).json()
+    report = install_with_api_token(
+        app, subdomain="acme", email=account["email"], api_token=account["api_token"],
+        api_base=f"{sandbox.base_url}{account['api_base_path']}", public_url=tactful_url)
+    return {"installation_id": report.installation_id, **account}
+
+
+def sandbox_call(sandbox, method: str, path: str, **body) -> dict:
+    response = requests.request(method, f"{sandbox.base_url}/_sandbox{path}", timeout=5,
+                                json=body or None)
+    response.raise_for_status()
+    return response.json()
+
+
+def sample(kind: str) -> dict:
+    return next(s for s in sample_tickets() if s["kind"] == kind)
+
+
+def wait_until(check, timeout: float = 25.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def events_of(db, ticket_id: str) -> list[Event]:
+    with db.session() as session:
+        return list(session.scalars(select(Event).where(Event.ticket_id == ticket_id)))
+
+
+def writes_of(sandbox, ticket_id: str) -> list[dict]:
+    return requests.get(f"{sandbox.base_url}/_sandbox/log", timeout=5,
+                        params={"account": "acme", "ticket": ticket_id}).json()["writes"]
+
+
+def test_ticket_is_enriched_end_to_end_and_our_echo_changes_nothing(
+        sandbox, installed, db, start_worker):
+    worker = start_worker(concurrency=2)
+    angry = sandbox_call(sandbox, "POST", "/zendesk/acme/tickets", **sample("angry"))["ticket_id"]
+    view = wait_until(lambda: (v := sandbox_call(sandbox, "GET", f"/zendesk/acme/tickets/{angry}"))
+                      ["enriched"] and v, what="the first ticket's write-back")
+    assert worker.poll() is None, "the worker died"
+    assert "tactful_done" in view["tags"] and "tactful_sentiment_negative" in view["tags"]
+    assert view["priority"] in ("high", "urgent")
+    assert view["fields"]["Tactful sentiment"] == "negative"
+    assert len(view["notes"]) == 1 and "tactful-op:" in view["notes"][0]
+    assert [e.status for e in events_of(db, angry)] == [EventStatus.DONE]
+
+    # Loop guard: the account now fires our triggers for our own API writes too.
+    sandbox_call(sandbox, "POST", "/faults", vendor="zendesk", account="acme", echo_writes=True)
+    urgent = sandbox_call(sandbox, "POST", "/zendesk/acme/tickets", **sample("urgent"))["ticket_id"]
+    wait_until(lambda: sandbox_call(sandbox, "GET", f"/zendesk/acme/tickets/{urgent}")["enriched"],
+               what="the second ticket's write-back")
+    wait_until(lambda: len(events_of(db, urgent)) > 1
+               and all(e.status in EventStatus.FINAL for e in events_of(db, urgent)),
+               what="the echoed webhooks to be processed")
+    writes_after_echo = len(writes_of(sandbox, urgent))
+    time.sleep(1.0)   # anything the echoes could still cause would show up by now
+    assert len(writes_of(sandbox, urgent)) == writes_after_echo == 2   # one update, one tag add
+    echoes = [e for e in events_of(db, urgent) if e.status != EventStatus.DONE]
+    assert echoes and all(e.status == EventStatus.IGNORED for e in echoes)
+    assert all(e.last_error == "caused by our own write-back" for e in echoes)
+    assert len(writes_of(sandbox, angry)) == 2                           # untouched
+
+
+def test_demo_against_a_running_service_reports_every_ticket(app, tactful_url, start_worker,
+                                                             capsys):
+    from integration.demo import run_demo_against
+    start_worker(concurrency=2)
+    summary = run_demo_against(tactful_url, provider="zendesk", tickets=4, as_json=True, app=app)
+    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert printed == summary
+    assert set(summary) == {"provider", "sent", "enriched", "failed", "p50_ms", "p95_ms"}
+    assert (summary["provider"], summary["sent"], summary["enriched"], summary["failed"]) == \
+        ("zendesk", 4, 4, 0)
+    assert 0 < summary["p50_ms"] <= summary["p95_ms"]
