@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
@@ -30,10 +30,20 @@ from integration.logs import fields
 from integration.models import Effect, Enrichment, Event, EventStatus, utcnow
 
 log = logging.getLogger("tactful.pipeline")
-PROCESSING_LEASE_S = 330          # task hard limit (300) + margin
-MAX_ATTEMPTS = 8                  # deliveries counted in the database, not by the broker
-BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 480.0             # below the broker visibility timeout (900)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What processing needs besides the event: stores, limiter, and the retry policy."""
+
+    database: Database
+    keyring: Keyring
+    limiter: object = field(default_factory=ratelimit.LocalLimiter)
+    per_minute: int = ratelimit.DEFAULT_PER_MINUTE
+    lease_s: float = 330.0        # task hard limit (300) + margin
+    backoff_base_s: float = 2.0
+    max_attempts: int = 8         # deliveries counted in the database, not by the broker
 
 
 @dataclass(frozen=True)
@@ -43,28 +53,29 @@ class Outcome:
     countdown: float = 0.0
 
 
-def backoff_s(attempt: int) -> float:
-    """Full jitter (random 0..cap): spreads a thundering herd after an outage."""
-    return random.uniform(0.5, min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(0, attempt - 1)))
+def backoff_s(rt: Runtime, attempt: int) -> float:
+    """Full jitter: spreads a thundering herd after an outage."""
+    cap = min(BACKOFF_MAX_S, rt.backoff_base_s * 2 ** max(0, attempt - 1))
+    return random.uniform(min(0.5, cap / 2), cap)
 
 
-def claim(database: Database, event_id: int, task_id: str) -> Event | None:
+def claim(rt: Runtime, event_id: int, task_id: str) -> Event | None:
     """Take the event's lease unless it is final or someone else holds it."""
     now = utcnow()
-    with database.session() as session:
+    with rt.database.session() as session:
         result = session.execute(update(Event).where(
             Event.id == event_id, Event.status.in_(EventStatus.OPEN),
             or_(Event.lease_until.is_(None), Event.lease_until < now,
                 Event.lease_holder == task_id, Event.status == EventStatus.QUEUED),
         ).values(status=EventStatus.PROCESSING, attempts=Event.attempts + 1,
-                 lease_until=now + timedelta(seconds=PROCESSING_LEASE_S), lease_holder=task_id))
+                 lease_until=now + timedelta(seconds=rt.lease_s), lease_holder=task_id))
         if result.rowcount != 1:
             return None
         return session.get(Event, event_id)
 
 
-def finish(database: Database, event_id: int, status: str, reason: str = "") -> Outcome:
-    with database.session() as session:
+def finish(rt: Runtime, event_id: int, status: str, reason: str = "") -> Outcome:
+    with rt.database.session() as session:
         session.execute(update(Event).where(Event.id == event_id).values(
             status=status, last_error=reason or None, lease_until=None, lease_holder=None,
             next_attempt_at=None))
@@ -72,66 +83,71 @@ def finish(database: Database, event_id: int, status: str, reason: str = "") -> 
     return Outcome(status, reason)
 
 
-def schedule_retry(database: Database, event: Event, countdown: float, reason: str) -> Outcome:
-    if event.attempts >= MAX_ATTEMPTS:
-        return finish(database, event.id, EventStatus.FAILED,
+def schedule_retry(rt: Runtime, event: Event, countdown: float, reason: str) -> Outcome:
+    if event.attempts >= rt.max_attempts:
+        return finish(rt, event.id, EventStatus.FAILED,
                       f"gave up after {event.attempts} attempts: {reason}")
     now = utcnow()
-    with database.session() as session:
+    with rt.database.session() as session:
         session.execute(update(Event).where(Event.id == event.id).values(
             status=EventStatus.RETRYING, last_error=reason,
             next_attempt_at=now + timedelta(seconds=countdown),
             # Held through the countdown so the sweep leaves the retry message alone.
-            lease_until=now + timedelta(seconds=countdown + PROCESSING_LEASE_S)))
+            lease_until=now + timedelta(seconds=countdown + rt.lease_s)))
     log.info("event.retry", extra=fields(event_id=event.id, countdown=round(countdown, 2),
                                          reason=reason, attempt=event.attempts))
     return Outcome("retry", reason, countdown)
 
 
-def process_event(database: Database, keyring: Keyring, event_id: int, task_id: str,
-                  limiter=None, per_minute: int = ratelimit.DEFAULT_PER_MINUTE) -> Outcome:
-    event = claim(database, event_id, task_id)
+def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
+    event = claim(rt, event_id, task_id)
     if event is None:
         return Outcome("skipped", "final, or leased by another delivery")
+    if event.attempts > rt.max_attempts:
+        # Redelivered after its worker died again and again (a poison message): park it.
+        return finish(rt, event.id, EventStatus.FAILED,
+                      f"gave up after {event.attempts - 1} deliveries: {event.last_error or ''}")
     try:
-        return _process_claimed(database, keyring, event, limiter or ratelimit.LocalLimiter(),
-                                per_minute)
+        return _process_claimed(rt, event)
     except RateLimited as exc:
-        return schedule_retry(database, event, exc.retry_after + random.uniform(0, 1),
+        return schedule_retry(rt, event, exc.retry_after + random.uniform(0, 1),
                               f"rate limited: {exc.args[-1]}")
     except locks.LockBusy:
-        return schedule_retry(database, event, random.uniform(0.5, 2.0),
+        return schedule_retry(rt, event, random.uniform(0.5, 2.0),
                               "another event for this ticket is being processed")
     except ConnectorError as exc:
         if exc.retryable:
-            return schedule_retry(database, event, backoff_s(event.attempts),
+            return schedule_retry(rt, event, backoff_s(rt, event.attempts),
                                   f"{type(exc).__name__}: {exc.args[-1]}")
-        return finish(database, event.id, EventStatus.FAILED,
-                      f"{type(exc).__name__}: {exc.args[-1]}")
+        return finish(rt, event.id, EventStatus.FAILED, f"{type(exc).__name__}: {exc.args[-1]}")
+    except Exception as exc:  # a bug or a database hiccup: bounded retries, then dead letter
+        log.exception("event.unexpected-error", extra=fields(event_id=event.id))
+        return schedule_retry(rt, event, backoff_s(rt, event.attempts),
+                              f"unexpected {type(exc).__name__}")
 
 
-def _process_claimed(database: Database, keyring: Keyring, event: Event, limiter,
-                     per_minute: int) -> Outcome:
+def _process_claimed(rt: Runtime, event: Event) -> Outcome:
+    database = rt.database
     with database.session() as session:
         row = session.get(installations.Installation, event.installation_id)
         if row is None or row.status != installations.ACTIVE:
             status = row.status if row else "missing"
-            return finish(database, event.id, EventStatus.IGNORED, f"installation {status}")
-        ctx = installations.context_of(row, keyring, database)
+            return finish(rt, event.id, EventStatus.IGNORED, f"installation {status}")
+        ctx = installations.context_of(row, rt.keyring, database)
     connector = registry.get(ctx.provider)
-    per_minute = int(ctx.settings.get("rate_limit_per_minute") or per_minute)
+    per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
     # One event per ticket at a time, so two events about one message cannot both write.
-    with ratelimit.budget(limiter, ctx.id, per_minute), \
-            locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=PROCESSING_LEASE_S):
+    with ratelimit.budget(rt.limiter, ctx.id, per_minute), \
+            locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=rt.lease_s):
         try:
-            return _enrich(database, connector, ctx, event)
+            return _enrich(rt, connector, ctx, event)
         except Unauthorized:
             if not hasattr(connector, "refresh_credentials") or not ctx.credentials.get(
                     "refresh_token"):
-                raise _needs_reauth(database, ctx.id)
-            ctx = tokens.refresh_single_flight(database, keyring, connector, ctx)
+                raise _needs_reauth(database, ctx.id) from None
+            ctx = tokens.refresh_single_flight(database, rt.keyring, connector, ctx)
             try:
-                return _enrich(database, connector, ctx, event)
+                return _enrich(rt, connector, ctx, event)
             except Unauthorized:
                 raise _needs_reauth(database, ctx.id) from None
 
@@ -158,31 +174,31 @@ def _stored_event(connector, event: Event) -> TicketEvent:
                        kind=event.kind, occurred_at=event.occurred_at)
 
 
-def _enrich(database: Database, connector, ctx: InstallationContext, event: Event) -> Outcome:
+def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event) -> Outcome:
     ticket = connector.fetch_ticket(ctx, event.ticket_id)
     if connector.is_own_change(ctx, _stored_event(connector, event), ticket):
-        return finish(database, event.id, EventStatus.IGNORED, "caused by our own write-back")
+        return finish(rt, event.id, EventStatus.IGNORED, "caused by our own write-back")
     if not ticket.latest_message.strip():
-        return finish(database, event.id, EventStatus.IGNORED, "no customer message to analyse")
+        return finish(rt, event.id, EventStatus.IGNORED, "no customer message to analyse")
     plan = plan_enrichment(ticket, ctx.settings)
     key = plan.enrichment.op_key
-    with database.session() as session:
+    with rt.database.session() as session:
         done_before = session.scalar(select(Effect.id).where(
             Effect.installation_id == ctx.id, Effect.op_key == key))
     if done_before:
-        return finish(database, event.id, EventStatus.DONE, "already enriched this message")
+        return finish(rt, event.id, EventStatus.DONE, "already enriched this message")
     result = connector.apply(ctx, ticket, plan.enrichment)
     written = {"tags": list(result.tags_added), "priority": result.priority_set,
                "fields": dict(result.fields_set), "note": result.note_added,
                "reply": result.reply_sent, "already_applied": result.already_applied}
-    _record(database, ctx, event, ticket, plan, written)
+    _record(rt, ctx, event, ticket, plan, written)
     return Outcome(EventStatus.DONE)
 
 
-def _record(database, ctx, event, ticket, plan, written) -> None:
+def _record(rt, ctx, event, ticket, plan, written) -> None:
     from integration.analysis import ANALYZER_VERSION
     try:
-        with database.session() as session:
+        with rt.database.session() as session:
             session.add(Effect(installation_id=ctx.id, ticket_id=ticket.id,
                                op_key=plan.enrichment.op_key, event_id=event.id))
             session.add(Enrichment(
@@ -194,7 +210,7 @@ def _record(database, ctx, event, ticket, plan, written) -> None:
                 status=EventStatus.DONE, last_error=None, lease_until=None, lease_holder=None))
     except IntegrityError:
         # A parallel copy recorded the same effect first; ours changed nothing new.
-        finish(database, event.id, EventStatus.DONE, "already enriched this message")
+        finish(rt, event.id, EventStatus.DONE, "already enriched this message")
         return
     log.info("event.done", extra=fields(event_id=event.id, installation=ctx.id,
                                         tags_added=len(written["tags"])))

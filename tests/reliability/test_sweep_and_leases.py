@@ -74,20 +74,20 @@ def test_two_sweepers_never_send_the_same_event(app, db, celery_app, monkeypatch
     assert len(sent) == 50
 
 
-def test_a_requeued_message_takes_its_own_lease_back_but_a_copy_does_not(db):
+def test_a_requeued_message_takes_its_own_lease_back_but_a_copy_does_not(db, keyring):
     _setup(db, [(EventStatus.PENDING, 0, None)])
     event_id = db.sessionmaker().scalar(select(Event.id))
-    assert pipeline.claim(db, event_id, "task-1") is not None
-    assert pipeline.claim(db, event_id, "task-2") is None            # a duplicate copy
-    again = pipeline.claim(db, event_id, "task-1")                   # redelivered original
+    assert pipeline.claim(pipeline.Runtime(db, keyring), event_id, "task-1") is not None
+    assert pipeline.claim(pipeline.Runtime(db, keyring), event_id, "task-2") is None            # a duplicate copy
+    again = pipeline.claim(pipeline.Runtime(db, keyring), event_id, "task-1")                   # redelivered original
     assert again is not None and again.attempts == 2
 
 
-def test_final_events_are_never_claimed(db):
+def test_final_events_are_never_claimed(db, keyring):
     _setup(db, [(EventStatus.DONE, 0, None), (EventStatus.FAILED, 0, None)])
     with db.session() as session:
         ids = list(session.scalars(select(Event.id)))
-    assert all(pipeline.claim(db, i, "t") is None for i in ids)
+    assert all(pipeline.claim(pipeline.Runtime(db, keyring), i, "t") is None for i in ids)
 
 
 def test_retry_failed_reopens_only_dead_letters(db):
