@@ -91,6 +91,8 @@ class Connector(Protocol):
     key: ClassVar[str]
     # True when one app-level URL receives every workspace's events (Intercom).
     app_level_webhooks: ClassVar[bool]
+    # What an accepted event is answered with; 202 unless the vendor insists on another 2xx.
+    accepted_status: ClassVar[int]
 
     def verify(self, headers: Mapping[str, str], raw_body: bytes,
                installation: InstallationContext | None, now: datetime) -> None: ...

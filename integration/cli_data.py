@@ -130,13 +130,14 @@ def installations_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def installations_list(as_json: bool) -> None:
     """List installations (never prints secrets)."""
+    from integration import installations
     from integration.app import database, settings
     from integration.models import Installation
     with _app() as app:
         base = settings(app).public_url
         with database(app).session() as session:
             rows = [{"id": i.id, "provider": i.provider, "account": i.account, "status": i.status,
-                     "webhook_url": f"{base}/webhooks/{i.provider}/{i.id}",
+                     "webhook_url": installations.webhook_url(base, i.provider, i.id),
                      "created_at": i.created_at.isoformat()}
                     for i in session.scalars(
                         select(Installation).order_by(Installation.created_at))]

@@ -173,3 +173,14 @@ class ContextCache:
     def forget(self, installation_id: str) -> None:
         with self._lock:
             self._entries.pop(installation_id, None)
+
+
+def webhook_url(public_url: str, provider: str, installation_id: str) -> str:
+    """Where the helpdesk must send events: per installation, or one app-level URL."""
+    from connectors import registry
+    try:
+        app_level = getattr(registry.get(provider), "app_level_webhooks", False)
+    except registry.UnknownProvider:
+        app_level = False
+    base = f"{public_url.rstrip('/')}/webhooks/{provider}"
+    return base if app_level else f"{base}/{installation_id}"

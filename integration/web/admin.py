@@ -11,7 +11,7 @@ from flask import Blueprint, abort, request
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from integration import handoff, pipeline
+from integration import handoff, installations, pipeline
 from integration.app import database, settings
 from integration.models import Event, EventStatus, Installation
 
@@ -51,7 +51,7 @@ def require_admin_token():
 def _installation_json(row: Installation) -> dict:
     return {"id": row.id, "provider": row.provider, "account": row.account,
             "status": row.status, "settings": row.settings or {},
-            "webhook_url": f"{settings().public_url}/webhooks/{row.provider}/{row.id}",
+            "webhook_url": installations.webhook_url(settings().public_url, row.provider, row.id),
             "created_at": row.created_at.isoformat()}
 
 

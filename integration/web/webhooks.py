@@ -144,7 +144,8 @@ def _store_and_hand_off(connector, ctx, payload):
                                               event_id=accepted.event_id,
                                               duplicate=accepted.duplicate))
     status = "duplicate" if accepted.duplicate else "accepted"
-    return {"status": status, "event_id": accepted.event_id}, 200 if accepted.duplicate else 202
+    code = 200 if accepted.duplicate else getattr(connector, "accepted_status", 202)
+    return {"status": status, "event_id": accepted.event_id}, code
 
 
 def _hand_off(event_id: int) -> None:

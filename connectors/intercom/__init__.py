@@ -1,0 +1,83 @@
+"""Intercom: app-level signed notifications, conversations, tags, notes and attributes.
+
+The module's fixed facts (topics, permissions, OAuth endpoints) are constants
+here, so the Developer Hub description in manifest/intercom/ is checked
+against them by a test and the two cannot drift.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+from connectors.base import ApplyResult, Enrichment, InstallationContext, Ticket, TicketEvent
+from connectors.errors import SignatureError
+from connectors.intercom import oauth, tickets, webhook
+from connectors.intercom.client import API_VERSION, IntercomClient
+from connectors.intercom.oauth import OAUTH
+
+# Notification topics we subscribe to (besides `ping`, which Intercom always sends).
+TOPICS: tuple[str, ...] = tuple(webhook.ACTED_ON)
+# Developer Hub permissions, each needed by a call we make (see manifest/intercom/app.json).
+PERMISSIONS: tuple[str, ...] = (
+    "Read admins",                        # GET /me: workspace id and our admin id
+    "Read conversations",                 # GET /conversations/{id}; the two topics
+    "Write conversations",                # notes, tag attachment, attributes
+    "Read tags",
+    "Write tags",                         # POST /tags
+    "Read and list users and companies",  # GET /contacts/{id}: the requester's name
+    "Read data attributes",               # which conversation attributes exist
+)
+
+
+class IntercomConnector:
+    key: ClassVar[str] = "intercom"
+    app_level_webhooks: ClassVar[bool] = True
+    # Intercom counts only 200 as delivered (anything else is resent, then paused).
+    accepted_status: ClassVar[int] = 200
+    api_version: ClassVar[str] = API_VERSION
+
+    def verify_app(self, headers: Mapping[str, str], raw_body: bytes, settings) -> None:
+        webhook.verify_signature(headers, raw_body,
+                                 getattr(settings, "intercom_client_secret", "") or "")
+
+    def verify(self, headers: Mapping[str, str], raw_body: bytes,
+               installation: InstallationContext | None, now: datetime) -> None:
+        # Notifications are signed per app, not per installation: see verify_app.
+        raise SignatureError("Intercom notifications are verified at /webhooks/intercom")
+
+    def account_of(self, payload: dict) -> str | None:
+        return webhook.account_of(payload)
+
+    def parse_event(self, payload: dict) -> TicketEvent | None:
+        return webhook.parse_event(payload)
+
+    def fetch_ticket(self, installation: InstallationContext, ticket_id: str) -> Ticket:
+        with IntercomClient.for_installation(installation) as client:
+            return tickets.fetch_conversation(client, ticket_id)
+
+    def apply(self, installation: InstallationContext, ticket: Ticket,
+              enrichment: Enrichment) -> ApplyResult:
+        with IntercomClient.for_installation(installation) as client:
+            return tickets.apply_enrichment(client, installation, ticket, enrichment)
+
+    def is_own_change(self, installation: InstallationContext, event: TicketEvent,
+                      ticket: Ticket | None) -> bool:
+        """Our admin's parts, and admin/bot/Fin parts, are never a customer's message."""
+        ours = installation.integration_actor_ids()
+        if event.actor_id and event.actor_id in ours:
+            return True
+        if event.via in ("admin", "bot", "team"):
+            return True
+        return bool(ticket and ticket.latest_message_author_id in ours)
+
+    def revoke(self, installation: InstallationContext) -> None:
+        oauth.revoke(installation)
+
+    def installation_from_token(self, access_token: str, **kwargs) -> dict[str, Any]:
+        return oauth.installation_from_token(access_token, **kwargs)
+
+
+CONNECTOR = IntercomConnector()
+
+__all__ = ["CONNECTOR", "OAUTH", "PERMISSIONS", "TOPICS", "IntercomConnector"]
