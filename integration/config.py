@@ -53,6 +53,7 @@ class Settings:
     retry_backoff_base_s: float = 2.0    # redeliver it; backoff doubles from the base
     max_attempts: int = 8
     admin_token: str = ""
+    redis_key_prefix: str = ""           # isolates tenants of one Redis (and parallel test runs)
     rate_limit_per_minute: int = 300
     handoff: str = "background"          # or "inline": publish inside the request
     intercom_client_id: str = ""
@@ -101,6 +102,7 @@ def load_settings(overrides: dict | None = None) -> Settings:
         retry_backoff_base_s=float(_env("TACTFUL_RETRY_BACKOFF_BASE_S", "2")),
         max_attempts=int(_env("TACTFUL_MAX_ATTEMPTS", "8")),
         admin_token=_env("TACTFUL_ADMIN_TOKEN"),
+        redis_key_prefix=_env("TACTFUL_REDIS_KEY_PREFIX"),
         rate_limit_per_minute=int(_env("TACTFUL_RATE_LIMIT_PER_MINUTE", "300")),
         payload_retention_days=int(_env("TACTFUL_PAYLOAD_RETENTION_DAYS", "7")),
         uninstall_grace_days=int(_env("TACTFUL_UNINSTALL_GRACE_DAYS", "7")),

@@ -50,9 +50,13 @@ class LockBusy(RuntimeError):
 
 @contextmanager
 def held(database: Database, name: str, ttl_s: float = 60, wait_s: float = 0,
-         poll_s: float = 0.05):
-    """Hold `name` for the block; wait up to wait_s for it, else raise LockBusy."""
-    holder = new_holder()
+         poll_s: float = 0.05, holder: str | None = None):
+    """Hold `name` for the block; wait up to wait_s for it, else raise LockBusy.
+
+    A caller that may come back after a crash (a redelivered task) passes a stable
+    `holder`, so it can take back the lock its dead predecessor still holds.
+    """
+    holder = holder or new_holder()
     deadline = time.monotonic() + wait_s
     while not try_acquire(database, name, holder, ttl_s):
         if time.monotonic() >= deadline:

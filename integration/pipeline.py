@@ -83,14 +83,18 @@ def finish(rt: Runtime, event_id: int, status: str, reason: str = "") -> Outcome
     return Outcome(status, reason)
 
 
-def schedule_retry(rt: Runtime, event: Event, countdown: float, reason: str) -> Outcome:
-    if event.attempts >= rt.max_attempts:
+def schedule_retry(rt: Runtime, event: Event, countdown: float, reason: str,
+                   counts: bool = True) -> Outcome:
+    """Retry later. `counts=False` for waits that are not failures (another event holds
+    the ticket): they give the attempt back, so waiting never dead-letters an event."""
+    if counts and event.attempts >= rt.max_attempts:
         return finish(rt, event.id, EventStatus.FAILED,
                       f"gave up after {event.attempts} attempts: {reason}")
     now = utcnow()
+    attempts = Event.attempts if counts else Event.attempts - 1
     with rt.database.session() as session:
         session.execute(update(Event).where(Event.id == event.id).values(
-            status=EventStatus.RETRYING, last_error=reason,
+            status=EventStatus.RETRYING, last_error=reason, attempts=attempts,
             next_attempt_at=now + timedelta(seconds=countdown),
             # Held through the countdown so the sweep leaves the retry message alone.
             lease_until=now + timedelta(seconds=countdown + rt.lease_s)))
@@ -114,7 +118,7 @@ def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
                               f"rate limited: {exc.args[-1]}")
     except locks.LockBusy:
         return schedule_retry(rt, event, random.uniform(0.5, 2.0),
-                              "another event for this ticket is being processed")
+                              "another event for this ticket is being processed", counts=False)
     except ConnectorError as exc:
         if exc.retryable:
             return schedule_retry(rt, event, backoff_s(rt, event.attempts),
@@ -138,7 +142,8 @@ def _process_claimed(rt: Runtime, event: Event) -> Outcome:
     per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
     # One event per ticket at a time, so two events about one message cannot both write.
     with ratelimit.budget(rt.limiter, ctx.id, per_minute), \
-            locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=rt.lease_s):
+            locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=rt.lease_s,
+                       holder=event.lease_holder):
         try:
             return _enrich(rt, connector, ctx, event)
         except Unauthorized:

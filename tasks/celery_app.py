@@ -22,7 +22,7 @@ RETRY_BACKOFF_MAX_S = 480
 VISIBILITY_TIMEOUT_S = 900
 
 
-def celery_config(broker_url: str, sweep_interval_s: int) -> dict:
+def celery_config(broker_url: str, sweep_interval_s: int, key_prefix: str = "") -> dict:
     transport_options: dict = {"visibility_timeout": VISIBILITY_TIMEOUT_S}
     if broker_url.startswith(("sqla+", embedded_transport.ALIAS + "+")):
         # The embedded transport has no visibility timeout; the sweep covers lost messages.
@@ -31,6 +31,8 @@ def celery_config(broker_url: str, sweep_interval_s: int) -> dict:
         # Fail fast when Redis is down: the event is already committed and the
         # sweep will hand it over later, so the webhook must not hang on it.
         transport_options.update(socket_connect_timeout=2, socket_timeout=5)
+        if key_prefix:
+            transport_options["global_keyprefix"] = key_prefix
     return {
         "broker_url": broker_url,
         "broker_transport_options": transport_options,
@@ -64,7 +66,8 @@ def celery_init_app(app: Flask) -> Celery:
 
     settings = app.config["TACTFUL"]
     celery_app = Celery(app.name, task_cls=FlaskTask)
-    celery_app.config_from_object(celery_config(settings.broker_url, settings.sweep_interval_s))
+    celery_app.config_from_object(celery_config(settings.broker_url, settings.sweep_interval_s,
+                                                settings.redis_key_prefix))
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     import tasks.enrich  # noqa: F401  (registers the shared tasks)

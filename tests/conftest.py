@@ -53,27 +53,33 @@ def _fresh_postgres_database():
 def broker_url(tmp_path):
     if backend("BROKER", "embedded") != "redis":
         return f"tactful-sqla+sqlite:///{tmp_path}/broker.sqlite"
-    url = os.environ.get("TACTFUL_TEST_REDIS_URL", DEFAULT_REDIS)
-    import redis
-    redis.Redis.from_url(url).flushdb()
-    return url
+    return os.environ.get("TACTFUL_TEST_REDIS_URL", DEFAULT_REDIS)
 
 
 @pytest.fixture
-def service_env(tmp_path, database_url, broker_url) -> dict[str, str]:
+def redis_key_prefix() -> str:
+    # Every test gets its own keys in the shared Redis, so parallel runs never
+    # see (or flush) each other's queues.
+    return f"tactful-test-{uuid.uuid4().hex[:10]}:"
+
+
+@pytest.fixture
+def service_env(tmp_path, database_url, broker_url, redis_key_prefix) -> dict[str, str]:
     """Environment for our own child processes (worker, web) sharing the test's stores."""
     return {"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url,
+            "TACTFUL_REDIS_KEY_PREFIX": redis_key_prefix,
             "TACTFUL_DATA_DIR": str(tmp_path), "TACTFUL_ENV": "test",
             "TACTFUL_ENCRYPTION_KEYS": TEST_FERNET_KEY, "TACTFUL_LOG_LEVEL": "INFO"}
 
 
 @pytest.fixture
-def app(tmp_path, database_url, broker_url, monkeypatch):
+def app(tmp_path, database_url, broker_url, redis_key_prefix, monkeypatch):
     monkeypatch.setenv("TACTFUL_ENCRYPTION_KEYS", TEST_FERNET_KEY)
     upgrade(database_url)
     application = create_app(env="test", data_dir=str(tmp_path), database_url=database_url,
                              broker_url=broker_url, encryption_keys=(TEST_FERNET_KEY,),
-                             public_url="http://127.0.0.1:8000")
+                             public_url="http://127.0.0.1:8000",
+                             redis_key_prefix=redis_key_prefix)
     application.config["TESTING"] = True
     yield application
     application.extensions["tactful.db"].dispose()

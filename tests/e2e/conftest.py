@@ -1,0 +1,77 @@
+"""Shared pieces for end-to-end and fault tests: the sandbox, a live receiver, an install."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from integration.installers.zendesk import install_with_api_token
+from integration.models import Event
+from integration.sandbox.core import sample_tickets
+from integration.sandbox.server import QuietRequestHandler, serve_in_thread
+
+
+@pytest.fixture
+def sandbox():
+    running = serve_in_thread()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def tactful_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def installed(app, sandbox, tactful_url) -> dict:
+    account = requests.post(f"{sandbox.base_url}/_sandbox/accounts", timeout=5,
+                            json={"vendor": "zendesk", "account": "acme"}).json()
+    report = install_with_api_token(
+        app, subdomain="acme", email=account["email"], api_token=account["api_token"],
+        api_base=f"{sandbox.base_url}{account['api_base_path']}", public_url=tactful_url)
+    return {"installation_id": report.installation_id, **account}
+
+
+def sandbox_call(sandbox, method: str, path: str, **body) -> dict:
+    response = requests.request(method, f"{sandbox.base_url}/_sandbox{path}", timeout=5,
+                                json=body or None)
+    response.raise_for_status()
+    return response.json()
+
+
+def sample(kind: str) -> dict:
+    return next(s for s in sample_tickets() if s["kind"] == kind)
+
+
+def wait_until(check, timeout: float = 25.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def events_of(db, ticket_id: str) -> list[Event]:
+    with db.session() as session:
+        return list(session.scalars(select(Event).where(Event.ticket_id == ticket_id)))
+
+
+def writes_of(sandbox, ticket_id: str) -> list[dict]:
+    return requests.get(f"{sandbox.base_url}/_sandbox/log", timeout=5,
+                        params={"account": "acme", "ticket": ticket_id}).json()["writes"]
+
+
