@@ -1,0 +1,61 @@
+"""Freshdesk: rule webhooks and app events in, enriched tickets out (interface: connectors/base.py).
+
+Freshdesk has no OAuth for its ticket API: an installation holds the customer's
+API key (ideally a dedicated integration agent's, so the loop guard is exact).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import ClassVar
+
+from connectors.base import (
+    ApplyResult, Enrichment, InstallationContext, Ticket, TicketEvent,
+)
+from connectors.freshdesk import provision, tickets, webhook
+from connectors.freshdesk.client import FreshdeskClient
+
+
+class FreshdeskConnector:
+    key: ClassVar[str] = "freshdesk"
+    app_level_webhooks: ClassVar[bool] = False
+
+    def verify(self, headers: Mapping[str, str], raw_body: bytes,
+               installation: InstallationContext | None, now: datetime) -> None:
+        webhook.verify(headers, raw_body, installation, now)
+
+    def parse_event(self, payload: dict) -> TicketEvent | None:
+        return webhook.parse_event(payload)
+
+    def fetch_ticket(self, installation: InstallationContext, ticket_id: str) -> Ticket:
+        with FreshdeskClient(installation) as client:
+            return tickets.fetch_ticket(client, installation, ticket_id)
+
+    def apply(self, installation: InstallationContext, ticket: Ticket,
+              enrichment: Enrichment) -> ApplyResult:
+        with FreshdeskClient(installation) as client:
+            return tickets.apply(client, installation, ticket, enrichment)
+
+    def is_own_change(self, installation: InstallationContext, event: TicketEvent,
+                      ticket: Ticket | None) -> bool:
+        return tickets.is_own_change(installation, event.actor_id, ticket)
+
+    def whoami(self, installation: InstallationContext) -> dict:
+        """The agent our API key acts as (its id feeds the loop guard)."""
+        with FreshdeskClient(installation) as client:
+            return client.me()
+
+    def provision(self, installation: InstallationContext, webhook_url: str,
+                  webhook_secret: str) -> provision.Provisioned:
+        with FreshdeskClient(installation) as client:
+            return provision.provision(client, installation.account, webhook_url,
+                                       webhook_secret)
+
+    def unprovision(self, installation: InstallationContext) -> None:
+        with FreshdeskClient(installation) as client:
+            provision.unprovision(client, installation.remote)
+
+
+CONNECTOR = FreshdeskConnector()
+
+__all__ = ["CONNECTOR", "FreshdeskConnector"]

@@ -1,0 +1,116 @@
+"""Marshmallow schemas for what reaches us from Freshdesk and what its API answers.
+
+Vendor schemas EXCLUDE unknown fields: Freshdesk adds fields without notice, and
+a new field must never turn a genuine event into a 400. Ids are opaque strings:
+REST sends numbers, templated rule webhooks send strings, FDK events mix both.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+
+
+class IdString(fields.Field):
+    """An id as a string, whether the payload sent a number or a string ("" = none)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, int | str):
+            text = str(value).strip()
+            return text or None
+        raise ValidationError("must be a number or a string")
+
+
+class VendorSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class RuleBodySchema(VendorSchema):
+    """The small body Tactful's automation rule sends (see provision.rule_body).
+
+    Every value arrives as a string because the rule fills placeholders.
+    """
+
+    source = fields.String(required=True)
+    event = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    updated_at = fields.String(load_default=None, allow_none=True)
+    account = fields.String(load_default=None, allow_none=True)
+
+    @pre_load
+    def stringify(self, data, **kwargs):
+        # A hand-edited rule may send numbers; placeholders always send strings.
+        if isinstance(data, dict):
+            return {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                    for k, v in data.items()}
+        return data
+
+
+class AppActorSchema(VendorSchema):
+    id = IdString(load_default=None)
+    type = fields.String(load_default=None, allow_none=True)
+
+
+class AppConversationSchema(VendorSchema):
+    id = IdString(load_default=None)
+    incoming = fields.Boolean(load_default=False)
+    private = fields.Boolean(load_default=True)
+    user_id = IdString(load_default=None)
+
+
+class AppEventSchema(VendorSchema):
+    """What the marketplace app's serverless handlers forward (manifest/freshdesk/server)."""
+
+    source = fields.String(required=True)
+    event_id = fields.String(required=True)
+    event = fields.String(required=True)
+    ticket_id = IdString(required=True)
+    account = fields.String(load_default=None, allow_none=True)
+    occurred_at = fields.Integer(load_default=None, allow_none=True)   # unix milliseconds
+    actor = fields.Nested(AppActorSchema, load_default=None, allow_none=True)
+    conversation = fields.Nested(AppConversationSchema, load_default=None, allow_none=True)
+    changes = fields.List(fields.String(), load_default=None, allow_none=True)
+
+
+class ApiRequesterSchema(VendorSchema):
+    id = IdString(load_default=None)
+    name = fields.String(load_default=None, allow_none=True)
+
+
+class ApiTicketSchema(VendorSchema):
+    id = IdString(required=True)
+    subject = fields.String(load_default="", allow_none=True)
+    description_text = fields.String(load_default=None, allow_none=True)
+    description = fields.String(load_default=None, allow_none=True)
+    requester_id = IdString(load_default=None)
+    requester = fields.Nested(ApiRequesterSchema, load_default=None, allow_none=True)
+    tags = fields.List(fields.String(), load_default=list, allow_none=True)
+    priority = fields.Integer(load_default=None, allow_none=True)
+    status = fields.Integer(load_default=None, allow_none=True)
+    updated_at = fields.String(required=True)
+    custom_fields = fields.Dict(load_default=dict, allow_none=True)
+
+
+class ApiConversationSchema(VendorSchema):
+    id = IdString(required=True)
+    user_id = IdString(load_default=None)
+    body = fields.String(load_default="", allow_none=True)
+    body_text = fields.String(load_default=None, allow_none=True)
+    incoming = fields.Boolean(load_default=False)
+    private = fields.Boolean(load_default=False)
+    source = fields.Integer(load_default=None, allow_none=True)
+    created_at = fields.String(load_default=None, allow_none=True)
+
+
+class ApiAgentSchema(VendorSchema):
+    id = IdString(required=True)
+    contact = fields.Dict(load_default=dict, allow_none=True)
+
+
+def load(schema: Schema, data, error: type[Exception], what: str, **kwargs):
+    """Load or raise `error` naming what was wrong (never the values: they may be PII)."""
+    try:
+        return schema.load(data, **kwargs)
+    except ValidationError as exc:
+        raise error(f"{what}: {exc.messages}") from None

@@ -1,0 +1,128 @@
+"""`tactful installations add freshdesk`: install an account with its API key.
+
+Freshdesk has no OAuth for its ticket API, so the admin gives us an API key,
+ideally a dedicated integration agent's: every write we make is then that
+agent's, and the loop guard knows its id exactly. The same install() serves the
+marketplace app's registration endpoint (integration/web/freshdesk_app.py).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import click
+
+from connectors.base import InstallationContext
+from connectors.errors import ConnectorError, Unauthorized
+from connectors.freshdesk import CONNECTOR
+from connectors.freshdesk.provision import manual_rule
+from connectors.freshdesk.webhook import SECRET_HEADER, account_of
+from integration import installations
+from integration.crypto import Keyring
+from integration.db import Database
+from integration.logs import fields
+
+log = logging.getLogger("tactful.install")
+_ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class InstallError(Exception):
+    """The domain or key cannot be installed; the message says why (never the key)."""
+
+
+@dataclass(frozen=True)
+class Installed:
+    installation_id: str
+    account: str
+    webhook_url: str
+    webhook_secret: str
+    actor_id: str
+    created: tuple[str, ...] = ()
+    manual_rule: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+def account_and_base(domain: str, api_base: str | None) -> tuple[str, str]:
+    """"acme", "acme.freshdesk.com" or its URL -> ("acme", "https://acme.freshdesk.com")."""
+    account = account_of(domain) or ""
+    if not _ACCOUNT.match(account):
+        raise InstallError(f"{domain!r} is not a Freshdesk domain: use the acme part of "
+                           "acme.freshdesk.com (custom domains do not work for the API)")
+    return account, (api_base or f"https://{account}.freshdesk.com").rstrip("/")
+
+
+def verify_key(account: str, api_base: str, api_key: str) -> str:
+    """Ask Freshdesk who the key belongs to; returns the agent id (for the loop guard)."""
+    probe = InstallationContext(id="-", provider="freshdesk", account=account,
+                                api_base=api_base, credentials={"api_key": api_key},
+                                webhook_secrets=[])
+    try:
+        return str(CONNECTOR.whoami(probe)["id"])
+    except Unauthorized:
+        raise InstallError("Freshdesk rejected the API key (GET /api/v2/agents/me)") from None
+    except ConnectorError as exc:
+        raise InstallError(f"could not reach Freshdesk to check the key: "
+                           f"{type(exc).__name__}: {exc.args[-1]}") from None
+
+
+def install(database: Database, keyring: Keyring, public_url: str, *, domain: str,
+            api_key: str, api_base: str | None = None, provision: bool = True) -> Installed:
+    account, base = account_and_base(domain, api_base)
+    actor_id = verify_key(account, base, api_key)
+    secret = installations.new_webhook_secret()
+    with database.session() as session:
+        row = installations.create(session, keyring, provider="freshdesk", account=account,
+                                   api_base=base,
+                                   credentials={"api_key": api_key, "actor_id": actor_id},
+                                   webhook_secret=secret)
+        installation_id = row.id
+        ctx = installations.context_of(row, keyring)
+    url = f"{public_url.rstrip('/')}/webhooks/freshdesk/{installation_id}"
+    log.info("installation.added", extra=fields(provider="freshdesk",
+                                                installation=installation_id))
+    if not provision:
+        return Installed(installation_id, account, url, secret, actor_id,
+                         manual_rule=manual_rule(account, url, secret))
+    result = CONNECTOR.provision(ctx, url, secret)
+    with database.session() as session:
+        installations.set_remote(session, session.get(installations.Installation,
+                                                      installation_id), **result.remote)
+    return Installed(installation_id, account, url, secret, actor_id, result.created,
+                     result.manual, result.problems)
+
+
+@click.command("freshdesk")
+@click.option("--domain", required=True, help="the acme part of acme.freshdesk.com")
+@click.option("--api-key", required=True, envvar="FRESHDESK_API_KEY",
+              help="an integration agent's API key (Profile settings > API key)")
+@click.option("--api-base", default=None, help="API host override (the sandbox helpdesk)")
+@click.option("--no-provision", is_flag=True,
+              help="create nothing in Freshdesk; print the automation rule to paste")
+def add_cmd(domain: str, api_key: str, api_base: str | None, no_provision: bool) -> None:
+    """Install a Freshdesk account with an API key."""
+    from integration.app import create_app, database, keyring, settings
+    app = create_app()
+    try:
+        done = install(database(app), keyring(app), settings(app).public_url, domain=domain,
+                       api_key=api_key, api_base=api_base, provision=not no_provision)
+    except InstallError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database(app).dispose()
+    _report(done)
+
+
+def _report(done: Installed) -> None:
+    click.echo(f"installed freshdesk account {done.account}: {done.installation_id}")
+    click.echo(f"  our agent id (loop guard): {done.actor_id}")
+    click.echo(f"  webhook URL:   {done.webhook_url}")
+    click.echo(f"  secret header: {SECRET_HEADER}: {done.webhook_secret}")
+    for item in done.created:
+        click.echo(f"  created {item}")
+    for problem in done.problems:
+        click.echo(f"  note: {problem}")
+    if done.manual_rule:
+        click.echo("\nCreate these automation rules in Freshdesk "
+                   "(Admin > Workflows > Automations):\n")
+        click.echo(done.manual_rule)
