@@ -59,6 +59,12 @@ def claim_due(database: Database, grace_s: int, limit: int = BATCH) -> list[int]
     return claimed
 
 
+def release_claims(database: Database, event_ids: list[int]) -> None:
+    with database.session() as session:
+        session.execute(update(Event).where(
+            Event.id.in_(event_ids), Event.status == EventStatus.QUEUED).values(lease_until=None))
+
+
 def run_sweep(database: Database, celery_app, settings: Settings,
               grace_s: int | None = None) -> SweepResult:
     holder = locks.new_holder()
@@ -67,6 +73,10 @@ def run_sweep(database: Database, celery_app, settings: Settings,
     try:
         claimed = claim_due(database, settings.sweep_grace_s if grace_s is None else grace_s)
         published = handoff.publish(celery_app, claimed) if claimed else 0
+        if published < len(claimed):
+            # The broker is still down: give the rest back so the next sweep retries
+            # them, instead of leaving them leased for REDELIVERY_LEASE_S.
+            release_claims(database, claimed[published:])
     finally:
         locks.release(database, SWEEP_LOCK, holder)
     if claimed:

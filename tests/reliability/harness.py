@@ -73,6 +73,12 @@ class TcpProxy:
 
     def cut(self) -> None:
         if self._listener is not None:
+            # shutdown() first: a bare close() does not wake a thread blocked in accept(),
+            # and the kernel would keep accepting connections for it.
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._listener.close()
             self._listener = None
         with self._lock:

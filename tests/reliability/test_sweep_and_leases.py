@@ -107,3 +107,11 @@ def test_locks_are_exclusive_until_released_or_expired(db):
     locks.release(db, "x", "a")
     assert locks.try_acquire(db, "x", "b", ttl_s=0.0)
     assert locks.try_acquire(db, "x", "c", ttl_s=60)      # b's lease had already expired
+
+
+def test_a_sweep_that_cannot_publish_gives_its_claims_back(app, db, celery_app, monkeypatch):
+    _setup(db, [(EventStatus.PENDING, 600, None) for _ in range(3)])
+    monkeypatch.setattr(sweep.handoff, "publish", lambda _celery, ids: 1)   # broker died mid-way
+    result = sweep.run_sweep(db, celery_app, app_settings(app), grace_s=60)
+    assert (result.claimed, result.published) == (3, 1)
+    assert len(sweep.claim_due(db, grace_s=60)) == 2          # the unsent two are due again
