@@ -25,12 +25,12 @@ def try_acquire(database: Database, name: str, holder: str, ttl_s: float) -> boo
     now = utcnow()
     expires = now + timedelta(seconds=ttl_s)
     try:
-        with database.session() as session:
+        with database.session(durable=False) as session:
             session.add(Lock(name=name, holder=holder, expires_at=expires))
         return True
     except IntegrityError:
         pass
-    with database.session() as session:
+    with database.session(durable=False) as session:
         result = session.execute(update(Lock).where(
             Lock.name == name, or_(Lock.expires_at < now, Lock.holder == holder),
         ).values(holder=holder, expires_at=expires))
@@ -38,7 +38,7 @@ def try_acquire(database: Database, name: str, holder: str, ttl_s: float) -> boo
 
 
 def release(database: Database, name: str, holder: str) -> None:
-    with database.session() as session:
+    with database.session(durable=False) as session:
         session.execute(delete(Lock).where(Lock.name == name, Lock.holder == holder))
 
 

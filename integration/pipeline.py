@@ -62,7 +62,7 @@ def backoff_s(rt: Runtime, attempt: int) -> float:
 def claim(rt: Runtime, event_id: int, task_id: str) -> Event | None:
     """Take the event's lease unless it is final or someone else holds it."""
     now = utcnow()
-    with rt.database.session() as session:
+    with rt.database.session(durable=False) as session:
         result = session.execute(update(Event).where(
             Event.id == event_id, Event.status.in_(EventStatus.OPEN),
             or_(Event.lease_until.is_(None), Event.lease_until < now,
@@ -75,7 +75,7 @@ def claim(rt: Runtime, event_id: int, task_id: str) -> Event | None:
 
 
 def finish(rt: Runtime, event_id: int, status: str, reason: str = "") -> Outcome:
-    with rt.database.session() as session:
+    with rt.database.session(durable=False) as session:
         session.execute(update(Event).where(Event.id == event_id).values(
             status=status, last_error=reason or None, lease_until=None, lease_holder=None,
             next_attempt_at=None))
@@ -92,7 +92,7 @@ def schedule_retry(rt: Runtime, event: Event, countdown: float, reason: str,
                       f"gave up after {event.attempts} attempts: {reason}")
     now = utcnow()
     attempts = Event.attempts if counts else Event.attempts - 1
-    with rt.database.session() as session:
+    with rt.database.session(durable=False) as session:
         session.execute(update(Event).where(Event.id == event.id).values(
             status=EventStatus.RETRYING, last_error=reason, attempts=attempts,
             next_attempt_at=now + timedelta(seconds=countdown),

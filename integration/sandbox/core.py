@@ -83,25 +83,38 @@ def redact(value: Any) -> Any:
 
 
 class WebhookSender:
-    """Delivers webhooks from a background thread, as a vendor would, and records each one."""
+    """Delivers webhooks from background threads, as a vendor would, and records each one.
 
-    def __init__(self):
+    Several deliveries run at once (vendors do not wait for one webhook before sending
+    the next), so order is not guaranteed here either.
+    """
+
+    def __init__(self, threads: int = 8):
         self.deliveries: list[dict] = []
         self._queue: queue.Queue = queue.Queue()
-        self._session = requests.Session()
-        self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
-        self._thread.start()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._threads = [threading.Thread(target=self._run, name=f"sandbox-webhooks-{i}",
+                                          daemon=True) for i in range(threads)]
+        for thread in self._threads:
+            thread.start()
 
     def send(self, url: str, body: bytes, headers: dict[str, str], meta: dict) -> None:
         self._queue.put((url, body, headers, meta))
+
+    def _session(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+            self._sessions.append(self._local.session)
+        return self._local.session
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
             url, body, headers, meta = item
             record = {**meta, "url": url, "sent_at": time.time()}
             try:
-                response = self._session.post(url, data=body, headers=headers,
-                                              timeout=WEBHOOK_TIMEOUT_S)
+                response = self._session().post(url, data=body, headers=headers,
+                                                timeout=WEBHOOK_TIMEOUT_S)
                 record["status"] = response.status_code
             except requests.RequestException as exc:
                 record["status"] = None
@@ -110,9 +123,12 @@ class WebhookSender:
             self.deliveries.append(record)
 
     def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=WEBHOOK_TIMEOUT_S + 1)
-        self._session.close()
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout=WEBHOOK_TIMEOUT_S + 1)
+        for session in self._sessions:
+            session.close()
 
 
 class Sandbox:

@@ -1,0 +1,141 @@
+"""End-to-end benchmark: sandbox helpdesk → receiver (gunicorn) → Celery workers → write-back.
+
+    python bench/e2e.py [--tickets 300] [--runs 3] [--concurrency 2] [--json]
+
+Runs on PostgreSQL + Redis (TACTFUL_BENCH_POSTGRES_URL / TACTFUL_BENCH_REDIS_URL,
+default: the local servers) with one worker of `--concurrency` processes. Rate
+limits are lifted in the sandbox and for the installation: this measures our
+pipeline, not the budgets. Prints medians over runs of
+{"tickets", "tickets_per_s", "p50_ms", "p95_ms", "lost", "duplicated"}.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from integration import processes  # noqa: E402
+
+PG = os.environ.get("TACTFUL_BENCH_POSTGRES_URL",
+                    "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("TACTFUL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+KEY = "l4bz2Oj3W0Cm2h7b2XcU6c8o3YxgK9b5s1mQq3uJ8nA="
+
+
+def service_env(data_dir: str, base_url: str) -> dict:
+    return {"DATABASE_URL": PG, "CELERY_BROKER_URL": REDIS, "TACTFUL_ENCRYPTION_KEYS": KEY,
+            "TACTFUL_DATA_DIR": data_dir, "TACTFUL_PUBLIC_URL": base_url,
+            "TACTFUL_LOG_LEVEL": "WARNING",
+            "TACTFUL_REDIS_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}:"}
+
+
+def one_run(app, sandbox, base_url: str, tickets: int) -> dict:
+    from integration.installations import Installation
+    from integration.sandbox.core import VENDORS, sample_tickets
+    vendor = VENDORS["zendesk"]
+    account = f"bench-{uuid.uuid4().hex[:6]}"
+    credentials = vendor.create_account(sandbox.sandbox, account)
+    installation_id = vendor.install(app, sandbox.base_url, credentials, base_url)
+    sandbox.sandbox.account("zendesk", account).faults.rate_limit = 10**9
+    with app.extensions["tactful.db"].session() as session:
+        session.get(Installation, installation_id).settings = {"rate_limit_per_minute": 10**9}
+    samples = [s for s in sample_tickets() if s.get("language", "en") == "en"]
+    started = time.time()
+    created = [vendor.create_ticket(sandbox.sandbox, account, samples[i % len(samples)])
+               for i in range(tickets)]
+    done = wait_for_notes(sandbox.sandbox, account, set(created), timeout=60 + tickets * 0.2)
+    finished = max((max(ws) for ws in done.values()), default=time.time())
+    latencies = sorted((min(ws) - sent_at(sandbox.sandbox, account, t)) * 1000
+                       for t, ws in done.items())
+    return {"tickets": tickets, "tickets_per_s": round(len(done) / (finished - started), 1),
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None,
+            "lost": tickets - len(done),
+            "duplicated": sum(1 for ws in done.values() if len(ws) > 1)}
+
+
+class NoteWatcher:
+    """Reads the sandbox's write log incrementally: rescanning it whole on every poll would
+    starve the in-process sandbox (and so the benchmark) of CPU."""
+
+    def __init__(self, sandbox, account: str):
+        self.sandbox, self.account = sandbox, account
+        self.seen = 0
+        self.found: dict[str, list[float]] = {}
+
+    def poll(self) -> dict[str, list[float]]:
+        with self.sandbox.lock:
+            new = self.sandbox.writes[self.seen:]
+            self.seen += len(new)
+        for write in new:
+            if write["account"] == self.account and "tactful-op:" in str(write.get("body")):
+                self.found.setdefault(write["ticket"], []).append(write["at"])
+        return self.found
+
+
+def wait_for_notes(sandbox, account: str, tickets: set[str], timeout: float):
+    watcher = NoteWatcher(sandbox, account)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not tickets <= set(watcher.poll()):
+        time.sleep(0.25)
+    time.sleep(1.0)                    # let any duplicate show up before counting
+    return watcher.poll()
+
+
+def sent_at(sandbox, account: str, ticket_id: str) -> float:
+    times = [d["sent_at"] for d in list(sandbox.sender.deliveries)
+             if d.get("account") == account and d.get("ticket") == ticket_id]
+    return min(times) if times else time.time()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    from integration.app import create_app
+    from integration.migrate import upgrade
+    from integration.sandbox.server import serve_in_thread
+    upgrade(PG)
+    port = processes_free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = service_env(data_dir, base_url)
+        os.environ.update(env)
+        children = [processes.start(processes.web_cmd("127.0.0.1", port, workers=2), env),
+                    processes.start(processes.worker_cmd(args.concurrency), env)]
+        sandbox = serve_in_thread()
+        app = create_app()
+        try:
+            if not processes.wait_http(f"{base_url}/readyz", 60, proc=children[0]):
+                raise SystemExit("web did not start")
+            runs = [one_run(app, sandbox, base_url, args.tickets) for _ in range(args.runs)]
+        finally:
+            sandbox.stop()
+            for child in children:
+                processes.stop(child)
+            app.extensions["tactful.db"].dispose()
+    result = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    result["runs"] = runs
+    print(json.dumps(result) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
+
+
+def processes_free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    main()
