@@ -31,7 +31,7 @@ PG = os.environ.get("TACTFUL_BENCH_POSTGRES_URL",
 REDIS = os.environ.get("TACTFUL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 KEY = "l4bz2Oj3W0Cm2h7b2XcU6c8o3YxgK9b5s1mQq3uJ8nA="
 SECRET = "bench-webhook-secret-0123456789abcdef"
-GUNICORN = ["--workers", "2", "--threads", "4"]
+GUNICORN = ["--workers", os.environ.get("BENCH_WEB_WORKERS", "2"), "--threads", os.environ.get("BENCH_WEB_THREADS", "4")]
 
 
 def signed(i: int, run_tag: str) -> tuple[bytes, dict]:
@@ -98,7 +98,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=20)
-    parser.add_argument("--handoff", choices=("background", "inline"), default="background")
+    parser.add_argument("--handoff", choices=("background", "inline", "relay"),
+                        default="background")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     import redis

@@ -39,6 +39,7 @@ _COMMANDS = [
     ("integration.cli_data", "db_group"),
     ("integration.cli_data", "keys_group"),
     ("integration.cli_data", "sweep_cmd"),
+    ("integration.cli_data", "relay_cmd"),
     ("integration.cli_data", "events_group"),
     ("integration.cli_data", "installations_group"),
     ("integration.cli_analysis", "analyze_cmd"),

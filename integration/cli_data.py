@@ -78,6 +78,31 @@ def sweep_cmd(grace: int | None) -> None:
             click.echo(f"claimed {result.claimed} event(s), published {result.published}")
 
 
+@click.command("relay")
+@click.option("--interval", default=0.1, show_default=True, type=click.FloatRange(0.01, 60),
+              help="seconds between polls when there is nothing to publish")
+def relay_cmd(interval: float) -> None:
+    """Publish newly stored events to the queue in batches (for TACTFUL_HANDOFF=relay).
+
+    The web process then only commits rows; this loop claims them and hands them
+    to Celery over one connection. Stop with Ctrl-C.
+    """
+    import time
+
+    from integration import sweep
+    from integration.app import database, settings
+    with _app() as app:
+        click.echo(f"relaying stored events every {interval}s (Ctrl-C to stop)")
+        try:
+            while True:
+                result = sweep.run_sweep(database(app), app.extensions["celery"],
+                                         settings(app), grace_s=0)
+                if result.claimed < sweep.BATCH:
+                    time.sleep(interval)
+        except KeyboardInterrupt:
+            click.echo("relay stopped")
+
+
 @click.group("events", invoke_without_command=True)
 @click.option("--failed", is_flag=True, help="only dead-lettered events")
 @click.option("--limit", default=50, show_default=True)

@@ -55,7 +55,7 @@ class Settings:
     admin_token: str = ""
     redis_key_prefix: str = ""           # isolates tenants of one Redis (and parallel test runs)
     rate_limit_per_minute: int = 300
-    handoff: str = "background"          # or "inline": publish inside the request
+    handoff: str = "background"          # or "inline" (in the request), "relay" (tactful relay)
     intercom_client_id: str = ""
     intercom_client_secret: str = ""
     intercom_api_base: str = ""          # replaces https://api.intercom.io for OAuth (sandbox)
@@ -133,8 +133,8 @@ def check_settings(settings: Settings) -> None:
     if settings.env not in ("development", "production", "test"):
         raise ConfigError(f"TACTFUL_ENV must be development, production or test, "
                           f"not {settings.env!r}")
-    if settings.handoff not in ("background", "inline"):
-        raise ConfigError(f"TACTFUL_HANDOFF must be background or inline, not "
+    if settings.handoff not in ("background", "inline", "relay"):
+        raise ConfigError(f"TACTFUL_HANDOFF must be background, inline or relay, not "
                           f"{settings.handoff!r}")
     if not settings.production:
         return

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from connectors.base import TicketEvent
 from integration.db import Database
-from integration.models import Event, EventStatus
+from integration.models import Event, EventStatus, utcnow
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,16 @@ def accept(database: Database, installation_id: str, event: TicketEvent,
            payload: dict | None) -> Accepted:
     """Store the event unless (installation, provider event id) is already known."""
     try:
+        # A Core INSERT … RETURNING: one statement, none of the ORM's unit-of-work cost
+        # on the hottest path we have.
         with database.session() as session:
-            row = Event(installation_id=installation_id,
-                        provider_event_id=event.provider_event_id[:255],
-                        ticket_id=str(event.ticket_id)[:64], kind=event.kind,
-                        occurred_at=event.occurred_at, status=EventStatus.PENDING,
-                        payload=payload)
-            session.add(row)
-            session.flush()
-            event_id = row.id
+            event_id = session.execute(insert(Event).values(
+                installation_id=installation_id,
+                provider_event_id=event.provider_event_id[:255],
+                ticket_id=str(event.ticket_id)[:64], kind=event.kind,
+                occurred_at=event.occurred_at, status=EventStatus.PENDING, payload=payload,
+                received_at=utcnow(), updated_at=utcnow(), attempts=0,
+            ).returning(Event.id)).scalar_one()
         return Accepted(event_id, duplicate=False)
     except IntegrityError:
         # The unique constraint, not a prior SELECT, decides: concurrent copies of

@@ -31,6 +31,9 @@ DEFAULT_TOLERANCE = timedelta(minutes=5)
 EVENT_TYPE_PREFIX = "zen:event-type:"
 TRIGGER_SOURCE = "tactful-trigger"
 _UNFILLED_PLACEHOLDER = re.compile(r"\{\{.*\}\}")
+# Built once: a schema instance is reusable across requests and costly to construct.
+_ENVELOPE, _DETAIL = EventEnvelopeSchema(), TicketDetailSchema()
+_EVENT_BODY, _TRIGGER_BODY = EventBodySchema(), TriggerBodySchema()
 
 
 def signature_of(secret: str, timestamp: str, raw_body: bytes) -> str:
@@ -109,12 +112,12 @@ SUBSCRIPTION_EVENTS = {
 
 
 def _parse_subscription_event(payload: dict) -> TicketEvent | None:
-    envelope = _load(EventEnvelopeSchema(), payload, "event envelope")
+    envelope = _load(_ENVELOPE, payload, "event envelope")
     kind_of = SUBSCRIPTION_EVENTS.get(envelope["type"].removeprefix(EVENT_TYPE_PREFIX))
     if kind_of is None:
         return None
-    detail = _load(TicketDetailSchema(), envelope["detail"], "event detail")
-    body = _load(EventBodySchema(), envelope["event"], "event body")
+    detail = _load(_DETAIL, envelope["detail"], "event detail")
+    body = _load(_EVENT_BODY, envelope["event"], "event body")
     kind = kind_of(envelope, detail, body)
     if kind is None:
         return None
@@ -128,7 +131,7 @@ def _parse_subscription_event(payload: dict) -> TicketEvent | None:
 
 
 def _parse_trigger_body(payload: dict) -> TicketEvent | None:
-    body = _load(TriggerBodySchema(), payload, "trigger body")
+    body = _load(_TRIGGER_BODY, payload, "trigger body")
     if body["event"] not in ("created", "replied"):
         return None
     ticket_id = body["ticket_id"].strip()

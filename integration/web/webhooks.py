@@ -149,10 +149,13 @@ def _store_and_hand_off(connector, ctx, payload):
 
 
 def _hand_off(event_id: int) -> None:
-    if settings().handoff == "inline":
+    mode = settings().handoff
+    if mode == "inline":
         handoff.publish(current_app.extensions["celery"], [event_id])
-    else:
+    elif mode == "background":
         publisher_for(current_app).submit(event_id)
+    # "relay": a separate `tactful relay` process publishes committed rows in batches,
+    # so the web process does no broker work at all.
 
 
 def _parse_json(raw: bytes) -> dict:
