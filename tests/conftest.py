@@ -106,6 +106,30 @@ def celery_app(app):
 
 
 @pytest.fixture
+def sandbox():
+    """The sandbox helpdesk (every vendor) on a free port in this process."""
+    from integration.sandbox.server import serve_in_thread
+    running = serve_in_thread()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def serve_app():
+    """Serve a Flask app on a real port; every server is stopped after the test."""
+    from integration.sandbox.server import serve_app_in_thread
+    started = []
+
+    def _serve(application) -> str:
+        started.append(serve_app_in_thread(application, name="tactful-http"))
+        return started[-1].base_url
+
+    yield _serve
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
 def start_worker(service_env, tmp_path):
     """Start real Celery worker processes; every one is stopped (by PID) after the test."""
     started = []

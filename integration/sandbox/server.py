@@ -17,6 +17,29 @@ class QuietRequestHandler(WSGIRequestHandler):
 
 
 @dataclass
+class RunningServer:
+    """Any WSGI app on a real port in a daemon thread (the sandbox, or Tactful in tests)."""
+
+    base_url: str
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def serve_app_in_thread(app, port: int = 0, host: str = "127.0.0.1",
+                        name: str = "wsgi-http") -> RunningServer:
+    server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name=name, daemon=True)
+    thread.start()
+    return RunningServer(f"http://{host}:{server.server_port}", server, thread)
+
+
+@dataclass
 class RunningSandbox:
     base_url: str
     sandbox: Sandbox
@@ -33,12 +56,8 @@ class RunningSandbox:
 def serve_in_thread(port: int = 0, host: str = "127.0.0.1") -> RunningSandbox:
     """Start the sandbox on a free port (port=0) in a daemon thread; call stop() when done."""
     sandbox = Sandbox()
-    server = make_server(host, port, create_app(sandbox), threaded=True,
-                         request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="sandbox-http", daemon=True)
-    thread.start()
-    return RunningSandbox(f"http://{host}:{server.server_port}", sandbox, server, thread)
+    running = serve_app_in_thread(create_app(sandbox), port, host, name="sandbox-http")
+    return RunningSandbox(running.base_url, sandbox, running.server, running.thread)
 
 
 def serve_forever(port: int, host: str = "127.0.0.1") -> None:

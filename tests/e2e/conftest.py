@@ -1,37 +1,21 @@
 """Shared pieces for end-to-end and fault tests: the sandbox, a live receiver, an install."""
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from integration.installers.zendesk import install_with_api_token
 from integration.models import Event
 from integration.sandbox.core import sample_tickets
-from integration.sandbox.server import QuietRequestHandler, serve_in_thread
 
 
 @pytest.fixture
-def sandbox():
-    running = serve_in_thread()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def tactful_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+def tactful_url(app, serve_app):
+    """Our receiver on a real port, so the sandbox delivers over HTTP as a vendor would."""
+    return serve_app(app)
 
 
 @pytest.fixture

@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from integration.installers.freshdesk import install
 from integration.models import Event
 from integration.sandbox.core import VENDORS
-from integration.sandbox.server import serve_in_thread
 
 pytestmark = pytest.mark.slow
 ANGRY = ("This is the third time I'm writing. You charged me twice for order 4471 and nobody "
@@ -22,21 +19,8 @@ HAPPY = "Thank you so much, the refund arrived and your team was wonderful!"
 
 
 @pytest.fixture
-def sandbox():
-    running = serve_in_thread()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+def live_url(app, serve_app):
+    return serve_app(app)
 
 
 @pytest.fixture

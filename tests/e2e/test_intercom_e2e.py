@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from integration import installations
 from integration.installers.intercom import install_token
 from integration.models import Event, EventStatus
-from integration.sandbox.server import QuietRequestHandler, serve_in_thread
 from tests.connectors.intercom.payloads import CLIENT_SECRET
 
 pytestmark = pytest.mark.slow
@@ -26,25 +23,11 @@ SAMPLES = json.loads((Path(__file__).resolve().parents[2] / "integration" / "san
 
 
 @pytest.fixture
-def sandbox():
-    running = serve_in_thread()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def tactful_url(app):
+def tactful_url(app, serve_app):
     """Our receiver on a real port, so the sandbox delivers over HTTP as Intercom would."""
     app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"],
                                                 intercom_client_secret=CLIENT_SECRET)
-    server = make_server("127.0.0.1", 0, app, threaded=True,
-                         request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    return serve_app(app)
 
 
 @pytest.fixture

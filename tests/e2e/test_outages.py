@@ -6,40 +6,22 @@ import io
 import logging
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from integration import installations, sweep
 from integration.app import create_app
 from integration.installers.zendesk import install_with_api_token
 from integration.logs import JsonFormatter
 from integration.models import Effect, Event, EventStatus
-from integration.sandbox.server import QuietRequestHandler
 from tests.conftest import TEST_FERNET_KEY, backend
 from tests.e2e.conftest import sample, sandbox_call, wait_until
 from tests.reliability.harness import RedisServer, TcpProxy
 
 pytestmark = pytest.mark.slow
 N_EVENTS = int(os.environ.get("TACTFUL_TEST_OUTAGE_EVENTS", "500"))
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True,
-                                  request_handler=QuietRequestHandler)
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
 
 
 def make_app(tmp_path, database_url, broker_url, **overrides):
@@ -62,14 +44,14 @@ def count(db, *where) -> int:
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 def test_redis_down_while_500_events_arrive_then_all_processed_exactly_once(
-        tmp_path, database_url, redis_key_prefix, sandbox, start_worker):
+        tmp_path, database_url, redis_key_prefix, sandbox, serve_app, start_worker):
     from integration.migrate import upgrade
     upgrade(database_url)
     redis_server = RedisServer().start()
     app = make_app(tmp_path, database_url, redis_server.url, redis_key_prefix=redis_key_prefix)
-    live = LiveServer(app)
+    live_url = serve_app(app)
     try:
-        installation_id = install(app, sandbox, live.url)
+        installation_id = install(app, sandbox, live_url)
         # 500 tickets are ~2,500 vendor calls: lift both rate limits so the test measures
         # recovery, not the per-minute budgets (they have tests of their own).
         sandbox_call(sandbox, "POST", "/faults", vendor="zendesk", account="acme",
@@ -104,7 +86,6 @@ def test_redis_down_while_500_events_arrive_then_all_processed_exactly_once(
             per_ticket[write["ticket"]] = per_ticket.get(write["ticket"], 0) + 1
         assert per_ticket == {t: 1 for t in tickets}              # exactly one note each
     finally:
-        live.stop()
         redis_server.stop()
         app.extensions["tactful.db"].dispose()
 

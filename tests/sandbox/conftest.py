@@ -9,14 +9,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from connectors.base import InstallationContext
-from integration.sandbox.server import QuietRequestHandler, serve_in_thread
-
-
-@pytest.fixture
-def sandbox():
-    running = serve_in_thread()
-    yield running
-    running.stop()
+from integration.sandbox.server import QuietRequestHandler
 
 
 @pytest.fixture

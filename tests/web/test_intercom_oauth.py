@@ -12,17 +12,9 @@ from sqlalchemy import func, select, update
 
 from integration import installations
 from integration.models import Installation, OAuthState, utcnow
-from integration.sandbox.server import serve_in_thread
 
 WORKSPACE = "acmews"
 SUCCESS = "https://app.intercom.com/appstore/redirect?install_success=true"
-
-
-@pytest.fixture
-def sandbox():
-    running = serve_in_thread()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

@@ -18,14 +18,6 @@ from connectors.zendesk import CONNECTOR
 from integration import installations, tokens
 from integration.locks import LockBusy
 from integration.models import Installation, OAuthState, utcnow
-from integration.sandbox.server import serve_in_thread
-
-
-@pytest.fixture
-def sandbox():
-    running = serve_in_thread()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
