@@ -184,3 +184,28 @@ def test_fifty_concurrent_copies_of_one_delivery_make_one_row_and_one_effect(
     wait_until(lambda: all(s in EventStatus.FINAL for s in status_of(db, ticket)), 20,
                "every event of the ticket to finish")
     assert len(result["notes"]) == 1
+
+
+def test_expired_token_hit_by_four_workers_at_once_is_refreshed_once(
+        app, sandbox, serve_app, db, start_worker, monkeypatch):
+    import dataclasses
+
+    from tests.web.test_oauth import approve, start, token_requests
+    account = sandbox_call(sandbox, "POST", "/accounts", vendor="zendesk", account="acme")
+    secret = account["oauth_client_secret"]
+    app.config["TACTFUL"] = dataclasses.replace(
+        app.config["TACTFUL"], zendesk_client_id=account["oauth_client_id"],
+        zendesk_client_secret=secret, zendesk_api_base=f"{sandbox.base_url}/zendesk/{{account}}",
+        public_url=serve_app(app))
+    monkeypatch.setenv("ZENDESK_CLIENT_SECRET", secret)
+    client = app.test_client()
+    assert client.get(approve(start(client))).status_code == 201     # installed
+    grants = sandbox.sandbox.account("zendesk", "acme").data["access"]
+    for grant in grants.values():
+        grant["expires"] = 0                    # every access token is now expired
+    start_worker(concurrency=4, extra_env={"ZENDESK_CLIENT_SECRET": secret})
+    tickets = [create(sandbox, kind) for kind in ("angry", "confused", "grateful", "urgent")]
+    for ticket in tickets:
+        assert len(enriched(sandbox, ticket)["notes"]) == 1
+    refreshes = [b for b in token_requests(sandbox) if b.get("grant_type") == "refresh_token"]
+    assert len(refreshes) == 1
