@@ -42,7 +42,6 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     max_body_bytes: int = 256 * 1024
-    webhook_tolerance_s: int = 300
     sweep_interval_s: int = 30
     sweep_grace_s: int = 60
     payload_retention_days: int = 7

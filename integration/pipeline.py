@@ -44,6 +44,7 @@ class Runtime:
     lease_s: float = 330.0        # task hard limit (300) + margin
     backoff_base_s: float = 2.0
     max_attempts: int = 8         # deliveries counted in the database, not by the broker
+    http_timeout_s: float = 10.0  # vendor calls, unless an installation sets its own
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def _process_claimed(rt: Runtime, event: Event) -> Outcome:
             status = row.status if row else "missing"
             return finish(rt, event.id, EventStatus.IGNORED, f"installation {status}")
         ctx = installations.context_of(row, rt.keyring, database)
+    ctx.settings.setdefault("http_timeout_s", rt.http_timeout_s)
     connector = registry.get(ctx.provider)
     per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
     # One event per ticket at a time, so two events about one message cannot both write.

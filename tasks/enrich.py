@@ -23,4 +23,5 @@ def runtime() -> pipeline.Runtime:
     return pipeline.Runtime(
         database=database(), keyring=keyring(), limiter=ratelimit.limiter_for(config.broker_url),
         per_minute=config.rate_limit_per_minute, lease_s=config.processing_lease_s,
-        backoff_base_s=config.retry_backoff_base_s, max_attempts=config.max_attempts)
+        backoff_base_s=config.retry_backoff_base_s, max_attempts=config.max_attempts,
+        http_timeout_s=config.http_timeout_s)

@@ -28,6 +28,9 @@ class InstallationSettingsSchema(Schema):
     policy = fields.Dict(load_default=None)
     drafting = fields.Dict(load_default=None)
     fields_map = fields.Dict(keys=fields.String(), values=fields.String(), load_default=None)
+    rate_limit_per_minute = fields.Integer(load_default=None,
+                                           validate=validate.Range(1, 1_000_000))
+    http_timeout_s = fields.Float(load_default=None, validate=validate.Range(0.5, 120))
 
 
 class EventQuerySchema(Schema):

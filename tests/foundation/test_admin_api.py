@@ -49,7 +49,8 @@ def test_listing_never_shows_secrets(admin, installation_id):
 
 
 def test_settings_are_validated_and_stored(admin, installation_id):
-    good = {"policy": {"tag_prefix": "acme_"}, "drafting": {"tone": "formal"}}
+    good = {"policy": {"tag_prefix": "acme_"}, "drafting": {"tone": "formal"},
+            "rate_limit_per_minute": 120, "http_timeout_s": 5}
     response = admin("put", f"/installations/{installation_id}/settings", json=good)
     assert response.status_code == 200, response.get_json()
     stored = admin("get", f"/installations/{installation_id}").get_json()["settings"]
@@ -61,6 +62,7 @@ def test_settings_are_validated_and_stored(admin, installation_id):
     ({"colour": "blue"}, "colour"),                                   # unknown section
     ({"drafting": {"tone": "sarcastic"}}, "drafting"),               # bad value
     ({"policy": {"no_such_knob": 1}}, "policy"),                      # unknown key in a section
+    ({"http_timeout_s": 0}, "http_timeout_s"),                        # out of range
 ])
 def test_bad_settings_are_400_with_the_reason(admin, installation_id, body, where):
     response = admin("put", f"/installations/{installation_id}/settings", json=body)
