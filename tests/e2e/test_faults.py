@@ -209,3 +209,17 @@ def test_expired_token_hit_by_four_workers_at_once_is_refreshed_once(
         assert len(enriched(sandbox, ticket)["notes"]) == 1
     refreshes = [b for b in token_requests(sandbox) if b.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 1
+
+
+def test_relay_mode_the_receiver_only_commits_and_the_relay_publishes(
+        app, sandbox, installed, db, celery_app, start_worker):
+    import dataclasses
+    app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"], handoff="relay")
+    start_worker(concurrency=1)
+    ticket = create(sandbox)
+    wait_until(lambda: status_of(db, ticket) == [EventStatus.PENDING], 20, "the stored event")
+    time.sleep(1.0)
+    assert status_of(db, ticket) == [EventStatus.PENDING]      # nothing was published
+    # One iteration of `tactful relay`.
+    assert sweep.run_sweep(db, celery_app, app_settings(app), grace_s=0).published == 1
+    assert len(enriched(sandbox, ticket)["notes"]) == 1
