@@ -16,7 +16,12 @@ from typing import Any
 import requests
 
 from connectors.errors import (
-    Conflict, HostError, InvalidResponse, NotFound, RateLimited, Unauthorized,
+    Conflict,
+    HostError,
+    InvalidResponse,
+    NotFound,
+    RateLimited,
+    Unauthorized,
 )
 
 log = logging.getLogger("tactful.http")

@@ -10,7 +10,11 @@ from datetime import datetime
 from typing import ClassVar
 
 from connectors.base import (
-    ApplyResult, Enrichment, InstallationContext, Ticket, TicketEvent,
+    ApplyResult,
+    Enrichment,
+    InstallationContext,
+    Ticket,
+    TicketEvent,
 )
 from connectors.freshdesk import provision, tickets, webhook
 from connectors.freshdesk.client import FreshdeskClient

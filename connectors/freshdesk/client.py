@@ -16,7 +16,10 @@ import requests
 from connectors.base import InstallationContext
 from connectors.errors import InvalidResponse, RateLimited
 from connectors.freshdesk.schemas import (
-    ApiAgentSchema, ApiConversationSchema, ApiTicketSchema, load,
+    ApiAgentSchema,
+    ApiConversationSchema,
+    ApiTicketSchema,
+    load,
 )
 from connectors.http import DEFAULT_TIMEOUT, VendorClient
 

@@ -8,17 +8,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
-
-class IdString(fields.Field):
-    """An id as a string, whether the payload sent a number or a string ("" = none)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value is None or isinstance(value, bool):
-            return None
-        if isinstance(value, int | str):
-            text = str(value).strip()
-            return text or None
-        raise ValidationError("must be a number or a string")
+from connectors.schemas import IdString
 
 
 class VendorSchema(Schema):
@@ -48,15 +38,15 @@ class RuleBodySchema(VendorSchema):
 
 
 class AppActorSchema(VendorSchema):
-    id = IdString(load_default=None)
+    id = IdString(zero_is_none=False, load_default=None)
     type = fields.String(load_default=None, allow_none=True)
 
 
 class AppConversationSchema(VendorSchema):
-    id = IdString(load_default=None)
+    id = IdString(zero_is_none=False, load_default=None)
     incoming = fields.Boolean(load_default=False)
     private = fields.Boolean(load_default=True)
-    user_id = IdString(load_default=None)
+    user_id = IdString(zero_is_none=False, load_default=None)
 
 
 class AppEventSchema(VendorSchema):
@@ -65,7 +55,7 @@ class AppEventSchema(VendorSchema):
     source = fields.String(required=True)
     event_id = fields.String(required=True)
     event = fields.String(required=True)
-    ticket_id = IdString(required=True)
+    ticket_id = IdString(zero_is_none=False, required=True)
     account = fields.String(load_default=None, allow_none=True)
     occurred_at = fields.Integer(load_default=None, allow_none=True)   # unix milliseconds
     actor = fields.Nested(AppActorSchema, load_default=None, allow_none=True)
@@ -74,16 +64,16 @@ class AppEventSchema(VendorSchema):
 
 
 class ApiRequesterSchema(VendorSchema):
-    id = IdString(load_default=None)
+    id = IdString(zero_is_none=False, load_default=None)
     name = fields.String(load_default=None, allow_none=True)
 
 
 class ApiTicketSchema(VendorSchema):
-    id = IdString(required=True)
+    id = IdString(zero_is_none=False, required=True)
     subject = fields.String(load_default="", allow_none=True)
     description_text = fields.String(load_default=None, allow_none=True)
     description = fields.String(load_default=None, allow_none=True)
-    requester_id = IdString(load_default=None)
+    requester_id = IdString(zero_is_none=False, load_default=None)
     requester = fields.Nested(ApiRequesterSchema, load_default=None, allow_none=True)
     tags = fields.List(fields.String(), load_default=list, allow_none=True)
     priority = fields.Integer(load_default=None, allow_none=True)
@@ -93,8 +83,8 @@ class ApiTicketSchema(VendorSchema):
 
 
 class ApiConversationSchema(VendorSchema):
-    id = IdString(required=True)
-    user_id = IdString(load_default=None)
+    id = IdString(zero_is_none=False, required=True)
+    user_id = IdString(zero_is_none=False, load_default=None)
     body = fields.String(load_default="", allow_none=True)
     body_text = fields.String(load_default=None, allow_none=True)
     incoming = fields.Boolean(load_default=False)
@@ -104,7 +94,7 @@ class ApiConversationSchema(VendorSchema):
 
 
 class ApiAgentSchema(VendorSchema):
-    id = IdString(required=True)
+    id = IdString(zero_is_none=False, required=True)
     contact = fields.Dict(load_default=dict, allow_none=True)
 
 

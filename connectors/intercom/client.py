@@ -16,7 +16,11 @@ from connectors.base import InstallationContext
 from connectors.errors import InvalidResponse
 from connectors.http import DEFAULT_TIMEOUT, VendorClient, parse_retry_after
 from connectors.intercom.schemas import (
-    ContactSchema, ConversationSchema, DataAttributeListSchema, MeSchema, TagSchema,
+    ContactSchema,
+    ConversationSchema,
+    DataAttributeListSchema,
+    MeSchema,
+    TagSchema,
 )
 
 # Pinned so payload shapes cannot change under us when Intercom moves the app's default.

@@ -11,17 +11,7 @@ from datetime import UTC, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-
-class IdString(fields.Field):
-    """An id as a string, whether sent as a number or a string; "0", "" and null mean none."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value is None or isinstance(value, bool):
-            return None
-        if isinstance(value, int | str):
-            text = str(value).strip()
-            return text if text not in ("", "0") else None
-        raise ValidationError("must be a number or a string")
+from connectors.schemas import IdString
 
 
 class Timestamp(fields.Field):

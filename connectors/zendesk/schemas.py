@@ -6,19 +6,9 @@ strings because Zendesk sends them as numbers in REST and as strings in events.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+from marshmallow import EXCLUDE, Schema, fields, pre_load
 
-
-class IdString(fields.Field):
-    """An id as a string, whether the payload sent a number or a string ("0"/"" = none)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value is None or isinstance(value, bool):
-            return None
-        if isinstance(value, int | str):
-            text = str(value).strip()
-            return text if text not in ("", "0") else None
-        raise ValidationError("must be a number or a string")
+from connectors.schemas import IdString
 
 
 class VendorSchema(Schema):
