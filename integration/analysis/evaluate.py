@@ -13,18 +13,10 @@ from pathlib import Path
 
 from . import analyze
 from .metrics import binary_f1, classification_report
+from .model import EMOTION_SOURCES
 from .types import Analysis
 
 SENTIMENT = ["negative", "neutral", "positive"]
-# GoEmotions labels behind each support emotion (the definition).
-GOEMOTIONS_GOLD: dict[str, frozenset[str]] = {
-    "frustration": frozenset({"anger", "annoyance", "disappointment"}),
-    "anger": frozenset({"anger"}),
-    "confusion": frozenset({"confusion"}),
-    "anxiety": frozenset({"fear", "nervousness"}),
-    "disappointment": frozenset({"disappointment"}),
-    "gratitude": frozenset({"gratitude"}),
-}
 
 
 def shared_dir() -> Path:
@@ -54,7 +46,7 @@ def _goemotions(records: list[dict], analyses: list[Analysis]) -> dict:
     report["emotions"] = {
         emotion: binary_f1([bool(gold & set(r["labels"])) for r in records],
                            [emotion in a.detected for a in analyses])
-        for emotion, gold in GOEMOTIONS_GOLD.items()}
+        for emotion, gold in EMOTION_SOURCES.items()}
     return report
 
 

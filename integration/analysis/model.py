@@ -14,6 +14,17 @@ from pathlib import Path
 
 from .features import features
 
+# Which GoEmotions labels make up each emotion an agent cares about. The model is
+# trained on these unions and evaluated against them (the definition).
+EMOTION_SOURCES: dict[str, frozenset[str]] = {
+    "frustration": frozenset({"anger", "annoyance", "disappointment"}),
+    "anger": frozenset({"anger"}),
+    "confusion": frozenset({"confusion"}),
+    "anxiety": frozenset({"fear", "nervousness"}),
+    "disappointment": frozenset({"disappointment"}),
+    "gratitude": frozenset({"gratitude"}),
+}
+
 MODEL_PATH = Path(__file__).with_name("data") / "model.json.gz"
 SENTIMENT_CLASSES: tuple[str, ...] = ("negative", "neutral", "positive")
 

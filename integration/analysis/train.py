@@ -12,19 +12,10 @@ import json
 from pathlib import Path
 
 from .features import features
-from .model import MODEL_PATH, SENTIMENT_CLASSES
+from .model import EMOTION_SOURCES, MODEL_PATH, SENTIMENT_CLASSES
 
 DEFAULT_C = 0.5
 
-# How GoEmotions' 27 labels map onto the emotions an agent cares about.
-EMOTION_SOURCES: dict[str, frozenset[str]] = {
-    "frustration": frozenset({"anger", "annoyance", "disappointment"}),
-    "anger": frozenset({"anger"}),
-    "confusion": frozenset({"confusion"}),
-    "anxiety": frozenset({"fear", "nervousness"}),
-    "disappointment": frozenset({"disappointment"}),
-    "gratitude": frozenset({"gratitude"}),
-}
 
 
 def load_goemotions(path: str | Path) -> list[dict]:
