@@ -1,7 +1,29 @@
 """Marshmallow pieces every vendor's payload schemas share."""
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+
+
+class VendorSchema(Schema):
+    """Vendor payloads: unknown fields are dropped, since vendors add fields at will."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class TemplatedBodySchema(VendorSchema):
+    """A body Tactful templated into a vendor's rule or trigger.
+
+    Placeholders always render as strings, but an admin who edits the rule by hand
+    may type numbers; both must load the same.
+    """
+
+    @pre_load
+    def stringify(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                    for k, v in data.items()}
+        return data
 
 
 class IdString(fields.Field):

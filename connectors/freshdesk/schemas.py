@@ -6,17 +6,12 @@ REST sends numbers, templated rule webhooks send strings, FDK events mix both.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+from marshmallow import Schema, ValidationError, fields
 
-from connectors.schemas import IdString
-
-
-class VendorSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
+from connectors.schemas import IdString, TemplatedBodySchema, VendorSchema
 
 
-class RuleBodySchema(VendorSchema):
+class RuleBodySchema(TemplatedBodySchema):
     """The small body Tactful's automation rule sends (see provision.rule_body).
 
     Every value arrives as a string because the rule fills placeholders.
@@ -27,14 +22,6 @@ class RuleBodySchema(VendorSchema):
     ticket_id = fields.String(required=True)
     updated_at = fields.String(load_default=None, allow_none=True)
     account = fields.String(load_default=None, allow_none=True)
-
-    @pre_load
-    def stringify(self, data, **kwargs):
-        # A hand-edited rule may send numbers; placeholders always send strings.
-        if isinstance(data, dict):
-            return {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-                    for k, v in data.items()}
-        return data
 
 
 class AppActorSchema(VendorSchema):

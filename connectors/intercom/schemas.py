@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import ValidationError, fields
 
-from connectors.schemas import IdString
+from connectors.schemas import IdString, VendorSchema
 
 
 class Timestamp(fields.Field):
@@ -29,11 +29,6 @@ class Timestamp(fields.Field):
                 raise ValidationError("not a unix time or ISO-8601 date") from None
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
         raise ValidationError("not a unix time or ISO-8601 date")
-
-
-class VendorSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
 
 
 class AuthorSchema(VendorSchema):

@@ -6,14 +6,9 @@ strings because Zendesk sends them as numbers in REST and as strings in events.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, pre_load
+from marshmallow import fields
 
-from connectors.schemas import IdString
-
-
-class VendorSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
+from connectors.schemas import IdString, TemplatedBodySchema, VendorSchema
 
 
 class ViaSchema(VendorSchema):
@@ -56,7 +51,7 @@ class EventEnvelopeSchema(VendorSchema):
     event = fields.Dict(load_default=dict)
 
 
-class TriggerBodySchema(VendorSchema):
+class TriggerBodySchema(TemplatedBodySchema):
     """The body Tactful's own trigger sends (see provision.trigger_body).
 
     Every value arrives as a string because the trigger fills placeholders.
@@ -69,14 +64,6 @@ class TriggerBodySchema(VendorSchema):
     updated_at = fields.String(load_default=None)
     actor_id = IdString(load_default=None)
     via = fields.String(load_default=None)
-
-    @pre_load
-    def stringify(self, data, **kwargs):
-        # Hand-edited triggers may send numbers; placeholders always send strings.
-        if isinstance(data, dict):
-            return {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-                    for k, v in data.items()}
-        return data
 
 
 class ApiTicketSchema(VendorSchema):
