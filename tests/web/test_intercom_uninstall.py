@@ -10,24 +10,14 @@ import responses
 from connectors.intercom.client import REGION_HOSTS
 from integration import installations
 from integration.models import Installation
-from tests.connectors.intercom.payloads import ADMIN_ID, API, CLIENT_SECRET, WORKSPACE, signed
+from tests.connectors.intercom.payloads import API, CLIENT_SECRET, WORKSPACE, signed
 
 URL = "/intercom/uninstall"
 
 
 @pytest.fixture
-def intercom_app(app):
-    app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"],
-                                                intercom_client_secret=CLIENT_SECRET)
-    return app
-
-
-@pytest.fixture
-def installation_id(intercom_app, db, keyring) -> str:
-    with db.session() as session:
-        return installations.create(
-            session, keyring, provider="intercom", account=WORKSPACE, api_base=API,
-            credentials={"access_token": "tok", "actor_id": ADMIN_ID}).id
+def installation_id(intercom_installation_id) -> str:
+    return intercom_installation_id
 
 
 def row_of(db, installation_id) -> Installation:

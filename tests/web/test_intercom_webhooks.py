@@ -1,7 +1,6 @@
 """Every status an Intercom sender can get from /webhooks/intercom, and what gets stored."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import time
@@ -12,27 +11,19 @@ from sqlalchemy import func, select
 from integration import installations
 from integration.models import Event
 from tests.connectors.intercom.payloads import (
-    ADMIN_ID, API, CLIENT_SECRET, WORKSPACE, sign, signed, webhook,
+    API,
+    WORKSPACE,
+    sign,
+    signed,
+    webhook,
 )
 
 URL = "/webhooks/intercom"
 
 
 @pytest.fixture
-def intercom_app(app):
-    """The app with Intercom's client secret configured (the test settings have none)."""
-    app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"],
-                                                intercom_client_secret=CLIENT_SECRET)
-    return app
-
-
-@pytest.fixture
-def installation_id(intercom_app, db, keyring) -> str:
-    with db.session() as session:
-        row = installations.create(session, keyring, provider="intercom", account=WORKSPACE,
-                                   api_base=API, credentials={"access_token": "tok",
-                                                              "actor_id": ADMIN_ID})
-        return row.id
+def installation_id(intercom_installation_id) -> str:
+    return intercom_installation_id
 
 
 @pytest.fixture
