@@ -1,6 +1,7 @@
 """The Flask application factory: config, storage, queue, logging, blueprints."""
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import contextmanager
 
@@ -74,7 +75,7 @@ def _register_error_handlers(app: Flask) -> None:
             body = {"error": "too-large",
                     "reason": f"request body exceeds {app.config['MAX_CONTENT_LENGTH']} bytes"}
         response = exc.get_response()
-        response.set_data(_json(body))
+        response.set_data(json.dumps(body))
         response.content_type = "application/json"
         return response
 
@@ -83,11 +84,6 @@ def _register_error_handlers(app: Flask) -> None:
         log.exception("web.unhandled-error", extra=fields(path=request.path))
         return {"error": "internal-error", "reason": "unexpected server error; it was logged",
                 "request_id": g.get("request_id")}, 500
-
-
-def _json(body: dict) -> str:
-    import json
-    return json.dumps(body)
 
 
 @contextmanager

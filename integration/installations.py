@@ -6,6 +6,8 @@ InstallationContext and never sees ciphertext or the keyring.
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -149,14 +151,12 @@ class ContextCache:
     """
 
     def __init__(self, ttl_s: float = 10.0, max_entries: int = 10_000):
-        import threading
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, InstallationContext]] = {}
         self._lock = threading.Lock()
 
     def get(self, installation_id: str) -> InstallationContext | None:
-        import time
         with self._lock:
             entry = self._entries.get(installation_id)
         if entry is None or time.monotonic() - entry[0] > self.ttl_s:
@@ -164,7 +164,6 @@ class ContextCache:
         return entry[1]
 
     def put(self, ctx: InstallationContext) -> None:
-        import time
         with self._lock:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()
