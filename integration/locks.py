@@ -1,7 +1,10 @@
-"""Named leases in the database: single-flight token refresh, one sweeper at a time.
+"""Named leases in the database: one event per ticket, single-flight token refresh,
+one sweeper at a time.
 
-Portable (SQLite and PostgreSQL): an INSERT wins a free name, a conditional
-UPDATE takes over an expired one. Nothing waits inside a transaction.
+Portable (SQLite and PostgreSQL): one upsert statement takes a free name, or an
+expired one, or one the same holder already has; nothing waits inside a
+transaction. Each statement commits on its own (autocommit): one round trip to
+take a lock and one to give it back.
 """
 from __future__ import annotations
 
@@ -10,8 +13,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, or_
 
 from integration.db import Database
 from integration.models import Lock, utcnow
@@ -24,22 +26,17 @@ def new_holder() -> str:
 def try_acquire(database: Database, name: str, holder: str, ttl_s: float) -> bool:
     now = utcnow()
     expires = now + timedelta(seconds=ttl_s)
-    try:
-        with database.session(durable=False) as session:
-            session.add(Lock(name=name, holder=holder, expires_at=expires))
-        return True
-    except IntegrityError:
-        pass
-    with database.session(durable=False) as session:
-        result = session.execute(update(Lock).where(
-            Lock.name == name, or_(Lock.expires_at < now, Lock.holder == holder),
-        ).values(holder=holder, expires_at=expires))
-        return result.rowcount == 1
+    statement = database.upsert(Lock).values(name=name, holder=holder, expires_at=expires)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Lock.name], set_={"holder": holder, "expires_at": expires},
+        where=or_(Lock.expires_at < now, Lock.holder == holder),
+    ).returning(Lock.name)
+    return database.autocommit(lambda c: c.execute(statement).first()) is not None
 
 
 def release(database: Database, name: str, holder: str) -> None:
-    with database.session(durable=False) as session:
-        session.execute(delete(Lock).where(Lock.name == name, Lock.holder == holder))
+    database.autocommit(lambda c: c.execute(
+        delete(Lock).where(Lock.name == name, Lock.holder == holder)))
 
 
 class LockBusy(RuntimeError):

@@ -61,25 +61,27 @@ def backoff_s(rt: Runtime, attempt: int) -> float:
 
 
 def claim(rt: Runtime, event_id: int, task_id: str) -> Event | None:
-    """Take the event's lease unless it is final or someone else holds it."""
+    """Take the event's lease unless it is final or someone else holds it.
+
+    One UPDATE … RETURNING, committed on its own: the row comes back with the lease,
+    without a second round trip to read it.
+    """
     now = utcnow()
-    with rt.database.session(durable=False) as session:
-        result = session.execute(update(Event).where(
-            Event.id == event_id, Event.status.in_(EventStatus.OPEN),
-            or_(Event.lease_until.is_(None), Event.lease_until < now,
-                Event.lease_holder == task_id, Event.status == EventStatus.QUEUED),
-        ).values(status=EventStatus.PROCESSING, attempts=Event.attempts + 1,
-                 lease_until=now + timedelta(seconds=rt.lease_s), lease_holder=task_id))
-        if result.rowcount != 1:
-            return None
-        return session.get(Event, event_id)
+    statement = update(Event).where(
+        Event.id == event_id, Event.status.in_(EventStatus.OPEN),
+        or_(Event.lease_until.is_(None), Event.lease_until < now,
+            Event.lease_holder == task_id, Event.status == EventStatus.QUEUED),
+    ).values(status=EventStatus.PROCESSING, attempts=Event.attempts + 1,
+             lease_until=now + timedelta(seconds=rt.lease_s), lease_holder=task_id,
+             ).returning(*Event.__table__.columns)
+    row = rt.database.autocommit(lambda c: c.execute(statement).mappings().first())
+    return Event(**row) if row is not None else None
 
 
 def finish(rt: Runtime, event_id: int, status: str, reason: str = "") -> Outcome:
-    with rt.database.session(durable=False) as session:
-        session.execute(update(Event).where(Event.id == event_id).values(
-            status=status, last_error=reason or None, lease_until=None, lease_holder=None,
-            next_attempt_at=None))
+    rt.database.autocommit(lambda c: c.execute(update(Event).where(Event.id == event_id).values(
+        status=status, last_error=reason or None, lease_until=None, lease_holder=None,
+        next_attempt_at=None)))
     log.info(f"event.{status}", extra=fields(event_id=event_id, reason=reason))
     return Outcome(status, reason)
 
@@ -93,12 +95,11 @@ def schedule_retry(rt: Runtime, event: Event, countdown: float, reason: str,
                       f"gave up after {event.attempts} attempts: {reason}")
     now = utcnow()
     attempts = Event.attempts if counts else Event.attempts - 1
-    with rt.database.session(durable=False) as session:
-        session.execute(update(Event).where(Event.id == event.id).values(
-            status=EventStatus.RETRYING, last_error=reason, attempts=attempts,
-            next_attempt_at=now + timedelta(seconds=countdown),
-            # Held through the countdown so the sweep leaves the retry message alone.
-            lease_until=now + timedelta(seconds=countdown + rt.lease_s)))
+    rt.database.autocommit(lambda c: c.execute(update(Event).where(Event.id == event.id).values(
+        status=EventStatus.RETRYING, last_error=reason, attempts=attempts,
+        next_attempt_at=now + timedelta(seconds=countdown),
+        # Held through the countdown so the sweep leaves the retry message alone.
+        lease_until=now + timedelta(seconds=countdown + rt.lease_s))))
     log.info("event.retry", extra=fields(event_id=event.id, countdown=round(countdown, 2),
                                          reason=reason, attempt=event.attempts))
     return Outcome("retry", reason, countdown)
@@ -189,9 +190,8 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event) -> O
         return finish(rt, event.id, EventStatus.IGNORED, "no customer message to analyse")
     plan = plan_enrichment(ticket, ctx.settings)
     key = plan.enrichment.op_key
-    with rt.database.session() as session:
-        done_before = session.scalar(select(Effect.id).where(
-            Effect.installation_id == ctx.id, Effect.op_key == key))
+    done_before = rt.database.autocommit(lambda c: c.scalar(select(Effect.id).where(
+        Effect.installation_id == ctx.id, Effect.op_key == key)))
     if done_before:
         return finish(rt, event.id, EventStatus.DONE, "already enriched this message")
     result = connector.apply(ctx, ticket, plan.enrichment)
