@@ -6,7 +6,8 @@ credentials, secrets, settings) and a callback to persist refreshed tokens.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -14,6 +15,7 @@ from typing import Any, ClassVar, Protocol
 # Tag, note and field names we own. The marker makes writes idempotent: before
 # adding a note a connector looks for one carrying the same op key.
 NOTE_MARKER_PREFIX = "tactful-op:"
+_MARKER = re.compile(r"\[" + re.escape(NOTE_MARKER_PREFIX) + r"[^\]\s]+\]")
 
 
 @dataclass
@@ -61,6 +63,10 @@ class Ticket:
     priority: str | None                # low / normal / high / urgent or None
     version: str                        # updated_at / stamp, for safe updates and ordering
     custom_fields: Mapping[str, Any] = field(default_factory=dict)
+    # Our note markers seen in the notes read with the ticket, when the read covered
+    # them: apply() then needs no second read to know what it already wrote. None =
+    # not known, apply() reads the notes itself.
+    op_markers: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,11 @@ class Connector(Protocol):
 
 def note_marker(op_key: str) -> str:
     return f"[{NOTE_MARKER_PREFIX}{op_key}]"
+
+
+def markers_in(texts: Iterable[str | None]) -> frozenset[str]:
+    """Every note marker (as note_marker() writes it) found in these texts."""
+    return frozenset(m for text in texts if text for m in _MARKER.findall(text))
 
 
 @dataclass(frozen=True)

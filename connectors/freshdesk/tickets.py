@@ -11,7 +11,9 @@ from __future__ import annotations
 import html
 import re
 
-from connectors.base import ApplyResult, Enrichment, InstallationContext, Ticket, note_marker
+from connectors.base import (
+    ApplyResult, Enrichment, InstallationContext, Ticket, markers_in, note_marker,
+)
 from connectors.freshdesk.client import FreshdeskClient
 
 # Freshdesk priorities are 1-4; ours are names.
@@ -24,7 +26,8 @@ _BLOCK_END = re.compile(r"(?i)</(p|div|li|h\d)>|<br\s*/?>")
 
 def fetch_ticket(client: FreshdeskClient, ctx: InstallationContext, ticket_id: str) -> Ticket:
     raw = client.ticket(ticket_id)
-    latest = latest_customer_message(client.conversations(ticket_id))
+    conversations = client.conversations(ticket_id)
+    latest = latest_customer_message(conversations)
     if latest is None:
         # No public customer reply yet: the ticket's opening message is the latest one.
         latest = {"id": DESCRIPTION_ID, "author_id": raw.get("requester_id"),
@@ -34,7 +37,13 @@ def fetch_ticket(client: FreshdeskClient, ctx: InstallationContext, ticket_id: s
         latest_message_id=latest["id"], latest_message_author_id=latest["author_id"],
         requester_name=(raw.get("requester") or {}).get("name"),
         tags=tuple(raw.get("tags") or ()), priority=PRIORITY_NAMES.get(raw.get("priority")),
-        version=raw["updated_at"], custom_fields=_logical_fields(ctx, raw))
+        version=raw["updated_at"], custom_fields=_logical_fields(ctx, raw),
+        op_markers=_markers(conversations))
+
+
+def _markers(conversations: list[dict]) -> frozenset[str]:
+    return markers_in(text for c in conversations if c.get("private")
+                      for text in (c.get("body"), c.get("body_text")))
 
 
 def latest_customer_message(conversations: list[dict]) -> dict | None:
@@ -64,9 +73,11 @@ def _logical_fields(ctx: InstallationContext, raw: dict) -> dict:
 
 def apply(client: FreshdeskClient, ctx: InstallationContext, ticket: Ticket,
           enrichment: Enrichment) -> ApplyResult:
+    markers = ticket.op_markers
+    if markers is None:         # a ticket not read by fetch_ticket: read the notes now
+        markers = _markers(client.conversations(ticket.id))
     marker = note_marker(enrichment.op_key)
-    note_present = any(marker in (c.get("body") or "") or marker in (c.get("body_text") or "")
-                       for c in client.conversations(ticket.id) if c.get("private"))
+    note_present = marker in markers
     writes = 1 + (0 if note_present else 1) + (1 if enrichment.public_reply else 0)
     client.ensure_budget(1 + writes)
     # Read-merge-write: Freshdesk replaces the tag list on PUT and has no precondition,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from connectors.base import ApplyResult, Enrichment, InstallationContext, Ticket, note_marker
+from connectors.base import (
+    ApplyResult, Enrichment, InstallationContext, Ticket, markers_in, note_marker,
+)
 from connectors.errors import Conflict
 from connectors.zendesk.client import ZendeskClient
 
@@ -30,7 +32,8 @@ def fetch_ticket(client: ZendeskClient, ctx: InstallationContext, ticket_id: str
         latest_message_author_id=(latest or {}).get("author_id"),
         requester_name=requester.get("name"), tags=tuple(raw["tags"]),
         priority=(raw.get("priority") or None), version=raw["updated_at"],
-        custom_fields=_logical_fields(ctx, raw["custom_fields"]))
+        custom_fields=_logical_fields(ctx, raw["custom_fields"]),
+        op_markers=markers_in(c.get("body") for c in comments["comments"]))
 
 
 def latest_customer_comment(comments: list[dict], users: dict, requester_id: str | None):
@@ -87,9 +90,11 @@ def apply(client: ZendeskClient, ctx: InstallationContext, ticket: Ticket,
 
 def _apply_once(client: ZendeskClient, ctx: InstallationContext, *, planned_from: Ticket,
                 current: Ticket, enrichment: Enrichment, written: _Written) -> None:
+    markers = current.op_markers
+    if markers is None:         # a ticket not read by fetch_ticket: read the notes now
+        markers = markers_in(c.get("body") for c in client.recent_comments(current.id)["comments"])
     marker = note_marker(enrichment.op_key)
-    note_present = any(marker in (c.get("body") or "")
-                       for c in client.recent_comments(current.id)["comments"])
+    note_present = marker in markers
     changes, field_values = _ticket_changes(ctx, planned_from, current, enrichment)
     if not note_present:
         changes["comment"] = {"body": f"{enrichment.note}\n\n{marker}", "public": False}

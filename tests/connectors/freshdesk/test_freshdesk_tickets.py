@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import responses
@@ -98,14 +99,13 @@ def test_fetch_falls_back_to_the_description_and_to_de_tagged_html(api):
 
 def test_apply_sends_the_tag_union_priority_fields_and_a_private_note(api):
     ticket = _fetch(api)
-    _conversations(api)
     _ticket(api)
     api.put(TICKET_URL, json=samples.api("update_ticket"))
     api.post(f"{TICKET_URL}/notes", json=samples.api("create_note"))
     result = CONNECTOR.apply(samples.context(), ticket, _enrichment())
+    # The notes were read with the ticket: apply only re-reads the tags, then writes.
     assert [(c.request.method, c.request.url.split("?")[0]) for c in api.calls[2:]] == [
-        ("GET", CONVERSATIONS_URL), ("GET", TICKET_URL), ("PUT", TICKET_URL),
-        ("POST", f"{TICKET_URL}/notes")]
+        ("GET", TICKET_URL), ("PUT", TICKET_URL), ("POST", f"{TICKET_URL}/notes")]
     put, = _bodies(api, "PUT")
     assert put == {"tags": ["billing", "vip", *OUR_TAGS], "priority": 3,
                    "custom_fields": {"cf_tactful_sentiment": "negative",
@@ -121,7 +121,6 @@ def test_apply_sends_the_tag_union_priority_fields_and_a_private_note(api):
 
 def test_a_tag_an_agent_adds_between_our_read_and_write_survives(api):
     ticket = _fetch(api)
-    _conversations(api)
     edited = samples.api("get_ticket")
     edited["tags"] = ["billing", "vip", "agent_added_this"]
     _ticket(api, edited)
@@ -134,7 +133,6 @@ def test_a_tag_an_agent_adds_between_our_read_and_write_survives(api):
 
 def test_a_priority_an_agent_changed_since_our_read_wins(api):
     ticket = _fetch(api)
-    _conversations(api)
     edited = samples.api("get_ticket")
     edited["priority"] = 1
     _ticket(api, edited)
@@ -146,7 +144,7 @@ def test_a_priority_an_agent_changed_since_our_read_wins(api):
 
 
 def test_a_second_run_finds_its_note_and_writes_nothing(api):
-    ticket = _fetch(api)
+    ticket = replace(_fetch(api), op_markers=None)    # notes unknown: apply reads them
     done = samples.api("list_conversations")
     done.append({**samples.api("create_note"),
                  "body": f"<p>x</p><p>{note_marker('enrich:11:7001')}</p>"})
@@ -160,9 +158,23 @@ def test_a_second_run_finds_its_note_and_writes_nothing(api):
     assert result.already_applied and not result.note_added and result.tags_added == ()
 
 
+def test_a_marker_seen_at_fetch_means_no_second_note_and_no_notes_read(api):
+    done = samples.api("list_conversations")
+    done.append({**samples.api("create_note"),
+                 "body": f"<p>x</p><p>{note_marker('enrich:11:7001')}</p>"})
+    _ticket(api)
+    _conversations(api, done)
+    ticket = CONNECTOR.fetch_ticket(samples.context(), "11")
+    assert ticket.op_markers == {note_marker("enrich:11:7001")}
+    _ticket(api)
+    api.put(TICKET_URL, json=samples.api("update_ticket"))
+    result = CONNECTOR.apply(samples.context(), ticket, _enrichment())
+    assert [c.request.method for c in api.calls[2:]] == ["GET", "PUT"]
+    assert not result.note_added and not _bodies(api, "POST")
+
+
 def test_public_reply_only_when_the_enrichment_carries_one(api):
     ticket = _fetch(api)
-    _conversations(api)
     _ticket(api)
     api.put(TICKET_URL, json=samples.api("update_ticket"))
     api.post(f"{TICKET_URL}/notes", json=samples.api("create_note"))
@@ -173,7 +185,7 @@ def test_public_reply_only_when_the_enrichment_carries_one(api):
 
 
 def test_rate_limited_read_raises_with_retry_after_and_writes_nothing(api):
-    ticket = _fetch(api)
+    ticket = replace(_fetch(api), op_markers=None)    # notes unknown: apply reads them
     api.get(CONVERSATIONS_URL, status=429, json=samples.api("error_rate_limited"),
             headers={"Retry-After": "17"})
     with pytest.raises(RateLimited) as info:
@@ -183,7 +195,7 @@ def test_rate_limited_read_raises_with_retry_after_and_writes_nothing(api):
 
 
 def test_an_almost_spent_account_budget_waits_before_writing(api):
-    ticket = _fetch(api)
+    ticket = replace(_fetch(api), op_markers=None)    # notes unknown: apply reads them
     _conversations(api, **{"X-RateLimit-Remaining": "3", "X-RateLimit-Total": "200"})
     with pytest.raises(RateLimited) as info:
         CONNECTOR.apply(samples.context(), ticket, _enrichment())

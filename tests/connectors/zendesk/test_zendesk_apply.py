@@ -184,3 +184,30 @@ def test_unmapped_custom_fields_are_skipped(ctx, ticket, enrichment, api_fixture
         result = CONNECTOR.apply(ctx, ticket, enrichment)
         assert "custom_fields" not in body(mock.calls[1])["ticket"]
     assert result.fields_set == {}
+
+
+def test_a_fetched_ticket_carries_its_markers_so_apply_reads_no_comments(ctx, enrichment,
+                                                                         api_fixture):
+    """fetch_ticket already read the recent comments: apply only writes (3 calls, not 5)."""
+    comments = api_fixture("list_comments")
+    comments["comments"][0]["body"] = f"older note\n\n{note_marker('enrich:5021:1')}"
+    with responses.RequestsMock() as mock:
+        mock.get(TICKET_URL, json=api_fixture("get_ticket"))
+        mock.get(COMMENTS_URL, json=comments)
+        fetched = CONNECTOR.fetch_ticket(ctx, "5021")
+        assert fetched.op_markers == {note_marker("enrich:5021:1")}
+        mock.put(TICKET_URL, json=api_fixture("update_ticket"))
+        mock.put(TAGS_URL, json=api_fixture("add_tags"))
+        result = CONNECTOR.apply(ctx, fetched, enrichment)
+        assert [c.request.method for c in mock.calls] == ["GET", "GET", "PUT", "PUT"]
+    assert result.note_added
+
+
+def test_a_marker_seen_at_fetch_stops_a_second_note(ctx, ticket, enrichment, api_fixture):
+    done = Ticket(**{**ticket.__dict__, "op_markers": frozenset({note_marker(OP_KEY)})})
+    with responses.RequestsMock() as mock:
+        mock.put(TICKET_URL, json=api_fixture("update_ticket"))
+        mock.put(TAGS_URL, json=api_fixture("add_tags"))
+        result = CONNECTOR.apply(ctx, done, enrichment)
+        assert "comment" not in body(mock.calls[0])["ticket"]
+    assert not result.note_added
