@@ -112,10 +112,14 @@ def _tags(analysis: Analysis, priority: str, escalate: bool, settings: dict) -> 
     return sorted({prefix + name for name in names})
 
 
+# Built once: a schema instance builds its nested schemas on first load, per instance.
+_SETTINGS = PolicySettingsSchema()
+
+
 def decide(analysis: Analysis, settings: dict | None = None,
            facts: TicketFacts | None = None) -> Decision:
     """Priority (never lower than a human set it), reasons, tags and custom fields."""
-    resolved = PolicySettingsSchema().load(settings or {})
+    resolved = _SETTINGS.load(settings or {})
     facts = facts or TicketFacts()
     escalation = _escalation_reasons(analysis, resolved)
     priority, reasons = _text_priority(analysis, escalation, resolved)

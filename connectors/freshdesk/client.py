@@ -30,6 +30,10 @@ RATE_RESERVE = 2                # leave the account this many calls in the curre
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
+# Built once: a schema instance builds its nested schemas on first load, per instance.
+_TICKET, _CONVERSATIONS = ApiTicketSchema(), ApiConversationSchema(many=True)
+
+
 class FreshdeskClient(VendorClient):
     vendor = "freshdesk"
 
@@ -62,7 +66,7 @@ class FreshdeskClient(VendorClient):
 
     def ticket(self, ticket_id: str) -> dict:
         data = self.get_json(f"{API}/tickets/{ticket_id}", params={"include": "requester"})
-        return load(ApiTicketSchema(), data, InvalidResponse, "freshdesk ticket")
+        return load(_TICKET, data, InvalidResponse, "freshdesk ticket")
 
     def conversations(self, ticket_id: str) -> list[dict]:
         """Every conversation, oldest first, following the Link header page by page."""
@@ -74,7 +78,7 @@ class FreshdeskClient(VendorClient):
             page = self.json_of(response)
             if not isinstance(page, list):
                 raise InvalidResponse("freshdesk conversations: expected a list")
-            found += load(ApiConversationSchema(many=True), page, InvalidResponse,
+            found += load(_CONVERSATIONS, page, InvalidResponse,
                           "freshdesk conversations")
             url, params = self._next_page(response), None
             if url is None:

@@ -90,8 +90,12 @@ def parse_event(payload: dict) -> TicketEvent | None:
                        "(marketplace app)")
 
 
+# Built once: a schema instance builds its nested schemas on first load, per instance.
+_RULE_BODY, _APP_EVENT = RuleBodySchema(), AppEventSchema()
+
+
 def _parse_rule_body(payload: dict) -> TicketEvent | None:
-    body = load(RuleBodySchema(), payload, PayloadError, "rule body")
+    body = load(_RULE_BODY, payload, PayloadError, "rule body")
     if body["event"] not in ("created", "replied"):
         return None
     ticket_id = body["ticket_id"].strip()
@@ -136,7 +140,7 @@ APP_EVENTS = {
 
 
 def _parse_app_event(payload: dict) -> TicketEvent | None:
-    event = load(AppEventSchema(), payload, PayloadError, "app event")
+    event = load(_APP_EVENT, payload, PayloadError, "app event")
     kind_of = APP_EVENTS.get(event["event"])
     kind = kind_of(event) if kind_of else None
     if kind is None:

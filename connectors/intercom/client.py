@@ -45,6 +45,10 @@ def api_base_for(region: str | None) -> str:
     return REGION_HOSTS[key]
 
 
+# Built once: a schema instance builds its nested schemas on first load, per instance.
+_CONVERSATION = ConversationSchema()
+
+
 class IntercomClient(VendorClient):
     vendor = "intercom"
 
@@ -92,7 +96,7 @@ class IntercomClient(VendorClient):
     def conversation(self, conversation_id: str) -> dict:
         data = self.get_json(f"/conversations/{conversation_id}",
                              params={"display_as": "plaintext"})
-        return _validated(ConversationSchema(), data, "conversation")
+        return _validated(_CONVERSATION, data, "conversation")
 
     def contact(self, contact_id: str) -> dict:
         return _validated(ContactSchema(), self.get_json(f"/contacts/{contact_id}"), "contact")

@@ -48,9 +48,13 @@ def verify_signature(headers: Mapping[str, str], raw_body: bytes, secret: str) -
         raise SignatureError("signature does not match")
 
 
+# Built once: a schema instance builds its nested schemas on first load, per instance.
+_NOTIFICATION, _CONVERSATION = NotificationSchema(), ConversationSchema()
+
+
 def envelope_of(payload: dict) -> dict:
     try:
-        envelope = NotificationSchema().load(payload)
+        envelope = _NOTIFICATION.load(payload)
     except ValidationError as exc:
         raise PayloadError(f"notification envelope: {exc.messages}") from None
     return envelope
@@ -74,7 +78,7 @@ def parse_event(payload: dict, now: datetime | None = None) -> TicketEvent | Non
         raise PayloadError(f"{envelope['topic']} carries a {item.get('type')!r}, "
                            "not a conversation")
     try:
-        conversation = ConversationSchema().load(item)
+        conversation = _CONVERSATION.load(item)
     except ValidationError as exc:
         raise PayloadError(f"conversation: {exc.messages}") from None
     author = _newest_author(conversation)

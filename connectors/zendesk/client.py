@@ -28,6 +28,10 @@ def marketplace_headers(ctx: InstallationContext) -> dict[str, str]:
     return {name: str(configured[name]) for name in MARKETPLACE_HEADERS if configured.get(name)}
 
 
+# Built once: a schema instance builds its nested schemas on first load, per instance.
+_TICKET, _COMMENTS = TicketResponseSchema(), CommentsResponseSchema()
+
+
 class ZendeskClient(VendorClient):
     vendor = "zendesk"
 
@@ -55,12 +59,12 @@ class ZendeskClient(VendorClient):
 
     def ticket(self, ticket_id: str) -> dict:
         data = self.get_json(f"/api/v2/tickets/{ticket_id}.json", params={"include": "users"})
-        return _validated(TicketResponseSchema(), data, "ticket")
+        return _validated(_TICKET, data, "ticket")
 
     def recent_comments(self, ticket_id: str) -> dict:
         data = self.get_json(f"/api/v2/tickets/{ticket_id}/comments.json", params={
             "include": "users", "sort": "-created_at", "page[size]": RECENT_COMMENTS})
-        return _validated(CommentsResponseSchema(), data, "comments")
+        return _validated(_COMMENTS, data, "comments")
 
     # Writing
     def update_ticket(self, ticket_id: str, changes: dict[str, Any], updated_stamp: str) -> dict:

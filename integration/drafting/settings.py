@@ -36,9 +36,13 @@ class DraftSettingsSchema(Schema):
     )
 
 
+# Built once: a schema instance builds its nested schemas on first load, per instance.
+_SETTINGS = DraftSettingsSchema()
+
+
 def load_settings(settings: dict | None) -> dict:
     """Validate raw settings and fill defaults; raises marshmallow.ValidationError."""
-    loaded = DraftSettingsSchema().load(settings or {})
+    loaded = _SETTINGS.load(settings or {})
     # The wording is the installation's, the line itself is not optional: blank means default.
     line = (loaded.get("disclosure_line") or "").strip()
     loaded["disclosure_line"] = line or DEFAULT_DISCLOSURE_LINE
