@@ -49,9 +49,6 @@ class FreshdeskClient(VendorClient):
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Basic {self._basic}"}
 
-    def close(self) -> None:
-        self.session.close()
-
     def __enter__(self) -> Self:
         return self
 

@@ -72,7 +72,7 @@ class IntercomClient(VendorClient):
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.session.close()
+        self.close()
 
     @property
     def can_set_priority(self) -> bool:

@@ -67,7 +67,7 @@ def _me(client: IntercomClient, owned: bool) -> dict:
         return client.me()
     finally:
         if owned:
-            client.session.close()
+            client.close()
 
 
 def _me_on_any_region(access_token: str) -> tuple[str, dict]:

@@ -19,6 +19,8 @@ from typing import Any
 import requests
 from flask import Flask, abort, jsonify, request
 
+from connectors.http import new_session
+
 log = logging.getLogger("tactful.sandbox")
 SECRET_KEYS = ("secret", "token", "code_verifier", "password", "code")
 WEBHOOK_TIMEOUT_S = 12.0          # what Zendesk allows our endpoint before giving up
@@ -104,7 +106,7 @@ class WebhookSender:
 
     def _session(self) -> requests.Session:
         if not hasattr(self._local, "session"):
-            self._local.session = requests.Session()
+            self._local.session = new_session()
             self._sessions.append(self._local.session)
         return self._local.session
 

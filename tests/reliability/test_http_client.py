@@ -8,7 +8,8 @@ import responses
 from connectors.errors import (
     Conflict, HostError, InvalidResponse, NotFound, RateLimited, Unauthorized,
 )
-from connectors.http import VendorClient, parse_retry_after
+from connectors import http as vendor_http
+from connectors.http import VendorClient, parse_retry_after, shared_session
 
 BASE = "https://acme.example"
 
@@ -62,3 +63,43 @@ def test_errors_survive_pickling_for_celery():
     import pickle
     error = pickle.loads(pickle.dumps(RateLimited(12.5, "zendesk GET /x -> 429")))
     assert error.retry_after == 12.5 and isinstance(error, RateLimited)
+
+
+def test_clients_share_one_connection_pool_per_process():
+    first, second = VendorClient("https://a.example"), VendorClient("https://b.example")
+    assert first.session is second.session is shared_session()
+
+
+def test_a_forked_process_builds_its_own_pool(monkeypatch):
+    parent = shared_session()
+    monkeypatch.setattr(vendor_http.os, "getpid", lambda: -1)
+    assert shared_session() is not parent
+
+
+def test_the_shared_pool_keeps_no_cookies_between_tenants():
+    """A cookie one tenant's helpdesk sets must never ride along on another tenant's call."""
+    client = VendorClient("https://acme.zendesk.example")
+    with responses.RequestsMock() as mock:
+        mock.get("https://acme.zendesk.example/one", json={},
+                 headers={"Set-Cookie": "sess=tenant-a; Domain=.zendesk.example; Path=/"})
+        mock.get("https://other.zendesk.example/two", json={})
+        client.get_json("/one")
+        VendorClient("https://other.zendesk.example").get_json("/two")
+        assert "Cookie" not in mock.calls[1].request.headers
+    assert len(client.session.cookies) == 0
+
+
+def test_proxy_settings_are_honoured_only_when_the_environment_has_them(monkeypatch):
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/corp/ca.pem")
+    session = vendor_http.new_session()
+    assert session.trust_env is False                   # no per-call environment scan
+    assert session.verify == "/etc/corp/ca.pem"         # but the CA bundle still counts
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    session = vendor_http.new_session()
+    assert session.trust_env is True
+    assert session.merge_environment_settings("https://acme.zendesk.com/x", {}, None, None,
+                                              None)["proxies"]["https"] == \
+        "http://proxy.internal:3128"
