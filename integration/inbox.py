@@ -23,6 +23,18 @@ class Accepted:
     duplicate: bool
 
 
+_INSERTS: dict[str, object] = {}
+
+
+def _insert_new(database: Database):
+    """Built once per dialect: constructing the statement cost as much as compiling it."""
+    dialect = database.engine.dialect.name
+    if dialect not in _INSERTS:
+        _INSERTS[dialect] = database.upsert(Event).on_conflict_do_nothing(
+            index_elements=[Event.installation_id, Event.provider_event_id]).returning(Event.id)
+    return _INSERTS[dialect]
+
+
 def accept(database: Database, installation_id: str, event: TicketEvent,
            payload: dict | None) -> Accepted:
     """Store the event unless (installation, provider event id) is already known."""
@@ -32,8 +44,7 @@ def accept(database: Database, installation_id: str, event: TicketEvent,
               "ticket_id": str(event.ticket_id)[:64], "kind": event.kind,
               "occurred_at": event.occurred_at, "status": EventStatus.PENDING,
               "payload": payload, "received_at": now, "updated_at": now, "attempts": 0}
-    statement = database.upsert(Event).on_conflict_do_nothing(
-        index_elements=[Event.installation_id, Event.provider_event_id]).returning(Event.id)
+    statement = _insert_new(database)
 
     def store(connection) -> Accepted:
         event_id = connection.execute(statement, values).scalar()

@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import delete, or_
+from sqlalchemy import bindparam, delete, or_
 
 from integration.db import Database
 from integration.models import Lock, utcnow
@@ -23,20 +23,37 @@ def new_holder() -> str:
     return uuid.uuid4().hex
 
 
+_ACQUIRE: dict[str, object] = {}
+_RELEASE = delete(Lock).where(Lock.name == bindparam("b_name"),
+                              Lock.holder == bindparam("b_holder"))
+
+
+def _acquire_statement(database: Database):
+    """Built once per dialect, with named parameters (no per-call cache key)."""
+    dialect = database.engine.dialect.name
+    if dialect not in _ACQUIRE:
+        _ACQUIRE[dialect] = database.upsert(Lock).values(
+            name=bindparam("b_name"), holder=bindparam("b_holder"),
+            expires_at=bindparam("b_expires"),
+        ).on_conflict_do_update(
+            index_elements=[Lock.name],
+            set_={"holder": bindparam("b_holder"), "expires_at": bindparam("b_expires")},
+            where=or_(Lock.expires_at < bindparam("b_now"), Lock.holder == bindparam("b_holder")),
+        ).returning(Lock.name)
+    return _ACQUIRE[dialect]
+
+
 def try_acquire(database: Database, name: str, holder: str, ttl_s: float) -> bool:
     now = utcnow()
-    expires = now + timedelta(seconds=ttl_s)
-    statement = database.upsert(Lock).values(name=name, holder=holder, expires_at=expires)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Lock.name], set_={"holder": holder, "expires_at": expires},
-        where=or_(Lock.expires_at < now, Lock.holder == holder),
-    ).returning(Lock.name)
-    return database.autocommit(lambda c: c.execute(statement).first()) is not None
+    params = {"b_name": name, "b_holder": holder, "b_now": now,
+              "b_expires": now + timedelta(seconds=ttl_s)}
+    statement = _acquire_statement(database)
+    return database.autocommit(lambda c: c.execute(statement, params).first()) is not None
 
 
 def release(database: Database, name: str, holder: str) -> None:
-    database.autocommit(lambda c: c.execute(
-        delete(Lock).where(Lock.name == name, Lock.holder == holder)))
+    params = {"b_name": name, "b_holder": holder}
+    database.autocommit(lambda c: c.execute(_RELEASE, params))
 
 
 class LockBusy(RuntimeError):

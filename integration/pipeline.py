@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from connectors import registry
@@ -60,6 +60,23 @@ def backoff_s(rt: Runtime, attempt: int) -> float:
     return random.uniform(min(0.5, cap / 2), cap)
 
 
+# The hot statements are built once with named parameters: a statement rebuilt with
+# its values inlined costs SQLAlchemy a fresh cache key on every call.
+_CLAIM = update(Event).where(
+    Event.id == bindparam("b_id"), Event.status.in_(EventStatus.OPEN),
+    or_(Event.lease_until.is_(None), Event.lease_until < bindparam("b_now"),
+        Event.lease_holder == bindparam("b_holder"), Event.status == EventStatus.QUEUED),
+).values(status=EventStatus.PROCESSING, attempts=Event.attempts + 1,
+         lease_until=bindparam("b_until"), lease_holder=bindparam("b_holder"),
+         ).returning(*Event.__table__.columns)
+_FINISH = update(Event).where(Event.id == bindparam("b_id")).values(
+    status=bindparam("b_status"), last_error=bindparam("b_reason"), lease_until=None,
+    lease_holder=None, next_attempt_at=None)
+_INSERT_EFFECT, _INSERT_ENRICHMENT = insert(Effect), insert(Enrichment)
+_DONE_BEFORE = select(Effect.id).where(Effect.installation_id == bindparam("b_installation"),
+                                       Effect.op_key == bindparam("b_key"))
+
+
 def claim(rt: Runtime, event_id: int, task_id: str) -> Event | None:
     """Take the event's lease unless it is final or someone else holds it.
 
@@ -67,21 +84,15 @@ def claim(rt: Runtime, event_id: int, task_id: str) -> Event | None:
     without a second round trip to read it.
     """
     now = utcnow()
-    statement = update(Event).where(
-        Event.id == event_id, Event.status.in_(EventStatus.OPEN),
-        or_(Event.lease_until.is_(None), Event.lease_until < now,
-            Event.lease_holder == task_id, Event.status == EventStatus.QUEUED),
-    ).values(status=EventStatus.PROCESSING, attempts=Event.attempts + 1,
-             lease_until=now + timedelta(seconds=rt.lease_s), lease_holder=task_id,
-             ).returning(*Event.__table__.columns)
-    row = rt.database.autocommit(lambda c: c.execute(statement).mappings().first())
+    params = {"b_id": event_id, "b_now": now, "b_holder": task_id,
+              "b_until": now + timedelta(seconds=rt.lease_s)}
+    row = rt.database.autocommit(lambda c: c.execute(_CLAIM, params).mappings().first())
     return Event(**row) if row is not None else None
 
 
 def finish(rt: Runtime, event_id: int, status: str, reason: str = "") -> Outcome:
-    rt.database.autocommit(lambda c: c.execute(update(Event).where(Event.id == event_id).values(
-        status=status, last_error=reason or None, lease_until=None, lease_holder=None,
-        next_attempt_at=None)))
+    params = {"b_id": event_id, "b_status": status, "b_reason": reason or None}
+    rt.database.autocommit(lambda c: c.execute(_FINISH, params))
     log.info(f"event.{status}", extra=fields(event_id=event_id, reason=reason))
     return Outcome(status, reason)
 
@@ -190,8 +201,8 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event) -> O
         return finish(rt, event.id, EventStatus.IGNORED, "no customer message to analyse")
     plan = plan_enrichment(ticket, ctx.settings)
     key = plan.enrichment.op_key
-    done_before = rt.database.autocommit(lambda c: c.scalar(select(Effect.id).where(
-        Effect.installation_id == ctx.id, Effect.op_key == key)))
+    done_before = rt.database.autocommit(lambda c: c.scalar(
+        _DONE_BEFORE, {"b_installation": ctx.id, "b_key": key}))
     if done_before:
         return finish(rt, event.id, EventStatus.DONE, "already enriched this message")
     result = connector.apply(ctx, ticket, plan.enrichment)
@@ -208,16 +219,16 @@ def _record(rt, ctx, event, ticket, plan, written) -> None:
         # Core statements in one transaction: the ORM's unit of work cost more than
         # the three statements themselves.
         with rt.database.engine.begin() as connection:
-            connection.execute(insert(Effect).values(
-                installation_id=ctx.id, ticket_id=ticket.id, op_key=plan.enrichment.op_key,
-                event_id=event.id))
-            connection.execute(insert(Enrichment).values(
-                event_id=event.id, installation_id=ctx.id, ticket_id=ticket.id,
-                ticket_version=ticket.version, analyzer_version=ANALYZER_VERSION,
-                analysis={**plan.analysis.to_dict(), **plan.decision.to_dict()},
-                written=written, timings_ms=plan.timings_ms))
-            connection.execute(update(Event).where(Event.id == event.id).values(
-                status=EventStatus.DONE, last_error=None, lease_until=None, lease_holder=None))
+            connection.execute(_INSERT_EFFECT, {
+                "installation_id": ctx.id, "ticket_id": ticket.id,
+                "op_key": plan.enrichment.op_key, "event_id": event.id})
+            connection.execute(_INSERT_ENRICHMENT, {
+                "event_id": event.id, "installation_id": ctx.id, "ticket_id": ticket.id,
+                "ticket_version": ticket.version, "analyzer_version": ANALYZER_VERSION,
+                "analysis": {**plan.analysis.to_dict(), **plan.decision.to_dict()},
+                "written": written, "timings_ms": plan.timings_ms})
+            connection.execute(_FINISH, {"b_id": event.id, "b_status": EventStatus.DONE,
+                                         "b_reason": None})
     except IntegrityError:
         # A parallel copy recorded the same effect first; ours changed nothing new.
         finish(rt, event.id, EventStatus.DONE, "already enriched this message")
