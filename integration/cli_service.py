@@ -23,7 +23,8 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
 
 
 @click.command("worker")
-@click.option("--concurrency", "-c", default=2, show_default=True, type=int)
+@click.option("--concurrency", "-c", default=4, show_default=True, type=int,
+              help="pool processes; a ticket mostly waits on vendor calls, so more than cores")
 @click.option("--beat/--no-beat", default=False, help="also run the periodic jobs in-process")
 def worker_cmd(concurrency: int, beat: bool) -> None:
     """Run a Celery worker that enriches queued events."""
