@@ -68,10 +68,14 @@ def prepare_database(data_dir: str) -> str:
     return installation_id
 
 
-def measure(cmd: list[str], env: dict, path: str, args, tag: str) -> dict:
+def measure(cmd: list[str], env: dict, path: str, args, tag: str,
+            beside: list[list[str]] = ()) -> dict:
     port = processes_port()
     full_cmd = [*cmd[:-1], "--bind", f"127.0.0.1:{port}", *GUNICORN, cmd[-1]]
     proc = processes.start(full_cmd, env)
+    # Processes the receiver needs running beside it (the relay, in relay mode): they
+    # share the two cores, so their cost is in the figure.
+    helpers = [processes.start(c, env) for c in beside]
     try:
         if not processes.wait_http(f"http://127.0.0.1:{port}/healthz", 30, (200, 404), proc):
             raise SystemExit(f"server did not start: {' '.join(full_cmd)}")
@@ -79,6 +83,8 @@ def measure(cmd: list[str], env: dict, path: str, args, tag: str) -> dict:
         runs = [run_load(port, path, lambda i, r=r: signed(i, f"{tag}-{r}-{uuid.uuid4().hex}"),
                          args.requests, args.connections).summary() for r in range(args.runs)]
     finally:
+        for helper in helpers:
+            processes.stop(helper)
         processes.stop(proc)
     return {"rps": statistics.median(r["rps"] for r in runs),
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
@@ -110,8 +116,10 @@ def main() -> None:
                "TACTFUL_DATA_DIR": data_dir, "TACTFUL_LOG_LEVEL": "WARNING",
                "TACTFUL_HANDOFF": args.handoff}
         gunicorn = [sys.executable, "-m", "gunicorn", "--log-level", "warning", "x"]
+        relay = [[sys.executable, "-m", "integration.cli", "relay"]] \
+            if args.handoff == "relay" else []
         ours = measure([*gunicorn[:-1], "integration.wsgi:app"], env,
-                       f"/webhooks/zendesk/{installation_id}", args, "ours")
+                       f"/webhooks/zendesk/{installation_id}", args, "ours", relay)
         floor = measure([*gunicorn[:-1], "bench.floor_app:app"],
                         {"FLOOR_SECRET": SECRET, "FLOOR_REDIS_URL": REDIS,
                          "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},

@@ -145,12 +145,11 @@ def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
 
 def _process_claimed(rt: Runtime, event: Event) -> Outcome:
     database = rt.database
-    with database.session() as session:
-        row = session.get(installations.Installation, event.installation_id)
-        if row is None or row.status != installations.ACTIVE:
-            status = row.status if row else "missing"
-            return finish(rt, event.id, EventStatus.IGNORED, f"installation {status}")
-        ctx = installations.context_of(row, rt.keyring, database)
+    row = installations.fetch_row(database, event.installation_id)
+    if row is None or row.status != installations.ACTIVE:
+        status = row.status if row else "missing"
+        return finish(rt, event.id, EventStatus.IGNORED, f"installation {status}")
+    ctx = installations.context_of(row, rt.keyring, database)
     ctx.settings.setdefault("http_timeout_s", rt.http_timeout_s)
     connector = registry.get(ctx.provider)
     per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
