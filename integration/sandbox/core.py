@@ -245,9 +245,14 @@ def _mount_control(app: Flask, sandbox: Sandbox) -> None:
 
     @app.get("/_sandbox/log")
     def write_log():
+        """The write log; `since=SEQ` returns only later writes, for cheap polling."""
         args = request.args
-        return {"writes": sandbox.writes_for(args.get("vendor"), args.get("account"),
-                                             args.get("ticket"))}
+        try:
+            since = int(args.get("since", 0))
+        except ValueError:
+            abort(400, description="since must be an integer (a write's seq)")
+        writes = sandbox.writes_for(args.get("vendor"), args.get("account"), args.get("ticket"))
+        return {"writes": [w for w in writes if w["seq"] > since] if since else writes}
 
     @app.get("/_sandbox/deliveries")
     def deliveries():

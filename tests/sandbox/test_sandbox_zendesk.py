@@ -70,6 +70,17 @@ def test_write_log_lists_every_write_by_account_and_ticket(sandbox, zendesk_ctx)
     assert all(w["vendor"] == "zendesk" and w["account"] == "acme" for w in entries)
 
 
+def test_write_log_since_returns_only_later_writes(sandbox, zendesk_ctx):
+    ticket_id = new_ticket(sandbox)
+    CONNECTOR.apply(zendesk_ctx, CONNECTOR.fetch_ticket(zendesk_ctx, ticket_id), enrichment())
+    log_url = f"{sandbox.base_url}/_sandbox/log"
+    first, second = requests.get(log_url, params={"account": "acme"}, timeout=5).json()["writes"]
+    later = requests.get(log_url, params={"account": "acme", "since": first["seq"]},
+                         timeout=5).json()["writes"]
+    assert later == [second]
+    assert requests.get(log_url, params={"since": "x"}, timeout=5).status_code == 400
+
+
 def test_wrong_credentials_get_401(sandbox, zendesk_ctx):
     zendesk_ctx.credentials = {**zendesk_ctx.credentials, "api_token": "wrong"}
     with pytest.raises(Unauthorized):
