@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.loadgen import run_load  # noqa: E402
+from bench.pg import vacuum  # noqa: E402
 from integration import processes  # noqa: E402
 
 PG = os.environ.get("TACTFUL_BENCH_POSTGRES_URL",
@@ -80,8 +81,12 @@ def measure(cmd: list[str], env: dict, path: str, args, tag: str,
         if not processes.wait_http(f"http://127.0.0.1:{port}/healthz", 30, (200, 404), proc):
             raise SystemExit(f"server did not start: {' '.join(full_cmd)}")
         run_load(port, path, lambda i: signed(i, f"warm-{tag}"), 200, args.connections)
-        runs = [run_load(port, path, lambda i, r=r: signed(i, f"{tag}-{r}-{uuid.uuid4().hex}"),
-                         args.requests, args.connections).summary() for r in range(args.runs)]
+        runs = []
+        for r in range(args.runs):
+            vacuum(PG)
+            runs.append(run_load(port, path,
+                                 lambda i, r=r: signed(i, f"{tag}-{r}-{uuid.uuid4().hex}"),
+                                 args.requests, args.connections).summary())
     finally:
         for helper in helpers:
             processes.stop(helper)
