@@ -79,12 +79,14 @@ def apply(client: FreshdeskClient, ctx: InstallationContext, ticket: Ticket,
     marker = note_marker(enrichment.op_key)
     note_present = marker in markers
     writes = 1 + (0 if note_present else 1) + (1 if enrichment.public_reply else 0)
-    client.ensure_budget(1 + writes)
     # Read-merge-write: Freshdesk replaces the tag list on PUT and has no precondition,
     # so the re-read and the PUT sit back to back. Nothing slow (no analysis, no
     # other call) may go between them: every millisecond is a chance to lose an
     # agent's tag.
     current = client.ticket(ticket.id)
+    # The re-read's rate headers say what the account has left this minute: too
+    # little for all our writes, and we wait rather than write half an enrichment.
+    client.ensure_budget(writes)
     changes, tags_added, fields_set = _changes(ctx, ticket, current, enrichment)
     if changes:
         client.update_ticket(ticket.id, changes)

@@ -195,12 +195,12 @@ def test_rate_limited_read_raises_with_retry_after_and_writes_nothing(api):
 
 
 def test_an_almost_spent_account_budget_waits_before_writing(api):
-    ticket = replace(_fetch(api), op_markers=None)    # notes unknown: apply reads them
-    _conversations(api, **{"X-RateLimit-Remaining": "3", "X-RateLimit-Total": "200"})
+    ticket = _fetch(api)
+    _ticket(api, **{"X-RateLimit-Remaining": "3", "X-RateLimit-Total": "200"})
     with pytest.raises(RateLimited) as info:
         CONNECTOR.apply(samples.context(), ticket, _enrichment())
     assert 1 <= info.value.retry_after <= 60
-    assert len(api.calls) == 3     # the ticket is not even re-read
+    assert [c.request.method for c in api.calls[2:]] == ["GET"]    # the re-read, no write
 
 
 def test_a_rejected_api_key_is_unauthorized(api):
