@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadgen import run_load  # noqa: E402
-from bench.pg import vacuum  # noqa: E402
-from integration import processes  # noqa: E402
+from bench.loadgen import run_load
+from bench.pg import vacuum
+from integration import processes
 
 PG = os.environ.get("TACTFUL_BENCH_POSTGRES_URL",
                     "postgresql+psycopg://postgres@127.0.0.1:5432/test")

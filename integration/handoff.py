@@ -45,7 +45,7 @@ def publish(celery_app: Celery, event_ids: list[int]) -> int:
                                              queue=queue, declare=[],
                                              argsrepr=f"[{event_id}]", kwargsrepr="{}")
                 sent += len(chunk)
-    except Exception as exc:  # broker down: the sweep will deliver these later
+    except Exception as exc:  # noqa: BLE001 - broker down: the sweep delivers these later
         log.warning("handoff.publish-failed",
                     extra=fields(error=type(exc).__name__, unsent=len(event_ids) - sent))
     return sent

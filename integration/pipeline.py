@@ -20,7 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from connectors import registry
 from connectors.base import InstallationContext, TicketEvent
 from connectors.errors import (
-    ConnectorError, RateLimited, Unauthorized, WebhookError,
+    ConnectorError,
+    RateLimited,
+    Unauthorized,
+    WebhookError,
 )
 from integration import installations, locks, ratelimit, tokens
 from integration.crypto import Keyring

@@ -12,7 +12,12 @@ import html
 import re
 
 from connectors.base import (
-    ApplyResult, Enrichment, InstallationContext, Ticket, markers_in, note_marker,
+    ApplyResult,
+    Enrichment,
+    InstallationContext,
+    Ticket,
+    markers_in,
+    note_marker,
 )
 from connectors.freshdesk.client import FreshdeskClient
 

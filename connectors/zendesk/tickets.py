@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from connectors.base import (
-    ApplyResult, Enrichment, InstallationContext, Ticket, markers_in, note_marker,
+    ApplyResult,
+    Enrichment,
+    InstallationContext,
+    Ticket,
+    markers_in,
+    note_marker,
 )
 from connectors.errors import Conflict
 from connectors.zendesk.client import ZendeskClient

@@ -5,10 +5,15 @@ import pytest
 import requests
 import responses
 
-from connectors.errors import (
-    Conflict, HostError, InvalidResponse, NotFound, RateLimited, Unauthorized,
-)
 from connectors import http as vendor_http
+from connectors.errors import (
+    Conflict,
+    HostError,
+    InvalidResponse,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 from connectors.http import VendorClient, parse_retry_after, shared_session
 
 BASE = "https://acme.example"
