@@ -115,10 +115,6 @@ class VendorClient:
     def auth_headers(self) -> dict[str, str]:
         return {}
 
-    def close(self) -> None:
-        """Nothing to release: connections belong to the process-wide pool
-        (shared_session) or to whoever passed the session in."""
-
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None) -> requests.Response:

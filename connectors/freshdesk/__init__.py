@@ -32,13 +32,11 @@ class FreshdeskConnector:
         return webhook.parse_event(payload)
 
     def fetch_ticket(self, installation: InstallationContext, ticket_id: str) -> Ticket:
-        with FreshdeskClient(installation) as client:
-            return tickets.fetch_ticket(client, installation, ticket_id)
+        return tickets.fetch_ticket(FreshdeskClient(installation), installation, ticket_id)
 
     def apply(self, installation: InstallationContext, ticket: Ticket,
               enrichment: Enrichment) -> ApplyResult:
-        with FreshdeskClient(installation) as client:
-            return tickets.apply(client, installation, ticket, enrichment)
+        return tickets.apply(FreshdeskClient(installation), installation, ticket, enrichment)
 
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool:
@@ -46,18 +44,15 @@ class FreshdeskConnector:
 
     def whoami(self, installation: InstallationContext) -> dict:
         """The agent our API key acts as (its id feeds the loop guard)."""
-        with FreshdeskClient(installation) as client:
-            return client.me()
+        return FreshdeskClient(installation).me()
 
     def provision(self, installation: InstallationContext, webhook_url: str,
                   webhook_secret: str) -> provision.Provisioned:
-        with FreshdeskClient(installation) as client:
-            return provision.provision(client, installation.account, webhook_url,
-                                       webhook_secret)
+        return provision.provision(FreshdeskClient(installation), installation.account,
+                                   webhook_url, webhook_secret)
 
     def unprovision(self, installation: InstallationContext) -> None:
-        with FreshdeskClient(installation) as client:
-            provision.unprovision(client, installation.remote)
+        provision.unprovision(FreshdeskClient(installation), installation.remote)
 
 
 CONNECTOR = FreshdeskConnector()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import re
 import time
-from typing import Any, Self
+from typing import Any
 
 import requests
 
@@ -48,12 +48,6 @@ class FreshdeskClient(VendorClient):
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Basic {self._basic}"}
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
     # -- reading ----------------------------------------------------------------
 

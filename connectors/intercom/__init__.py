@@ -53,13 +53,12 @@ class IntercomConnector:
         return webhook.parse_event(payload)
 
     def fetch_ticket(self, installation: InstallationContext, ticket_id: str) -> Ticket:
-        with IntercomClient.for_installation(installation) as client:
-            return tickets.fetch_conversation(client, ticket_id)
+        return tickets.fetch_conversation(IntercomClient.for_installation(installation), ticket_id)
 
     def apply(self, installation: InstallationContext, ticket: Ticket,
               enrichment: Enrichment) -> ApplyResult:
-        with IntercomClient.for_installation(installation) as client:
-            return tickets.apply_enrichment(client, installation, ticket, enrichment)
+        client = IntercomClient.for_installation(installation)
+        return tickets.apply_enrichment(client, installation, ticket, enrichment)
 
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool:

@@ -7,7 +7,7 @@ Intercom's 10-second window resets, and the task retries with that countdown.
 from __future__ import annotations
 
 import time
-from typing import Any, Self
+from typing import Any
 
 import requests
 from marshmallow import ValidationError
@@ -67,12 +67,6 @@ class IntercomClient(VendorClient):
             kwargs.setdefault("timeout", (3.05, float(timeout_s)))
         return cls(ctx.api_base or REGION_HOSTS["us"],
                    ctx.credentials.get("access_token", ""), version=version, **kwargs)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
     @property
     def can_set_priority(self) -> bool:

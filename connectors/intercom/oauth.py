@@ -53,7 +53,7 @@ def installation_from_token(access_token: str, *, api_base: str | None = None,
     """
     if api_base or region or client:
         base = api_base or (api_base_for(region) if region else REGION_HOSTS["us"])
-        me = _me(client or IntercomClient(base, access_token), owned=client is None)
+        me = (client or IntercomClient(base, access_token)).me()
     else:
         base, me = _me_on_any_region(access_token)
     app = me["app"]
@@ -62,26 +62,17 @@ def installation_from_token(access_token: str, *, api_base: str | None = None,
             "workspace_name": app.get("name")}
 
 
-def _me(client: IntercomClient, owned: bool) -> dict:
-    try:
-        return client.me()
-    finally:
-        if owned:
-            client.close()
-
-
 def _me_on_any_region(access_token: str) -> tuple[str, dict]:
     """A token works only on its workspace's regional host; the first that accepts it wins."""
     hosts = list(REGION_HOSTS.values())
     for host in hosts[:-1]:
         try:
-            return host, _me(IntercomClient(host, access_token), owned=True)
+            return host, IntercomClient(host, access_token).me()
         except Unauthorized:
             continue
-    return hosts[-1], _me(IntercomClient(hosts[-1], access_token), owned=True)
+    return hosts[-1], IntercomClient(hosts[-1], access_token).me()
 
 
 def revoke(ctx: InstallationContext) -> None:
     """Revoke our token with Intercom (`tactful installations remove`)."""
-    with IntercomClient.for_installation(ctx) as client:
-        client.revoke_token()
+    IntercomClient.for_installation(ctx).revoke_token()

@@ -78,8 +78,7 @@ def test_the_installation_region_and_version_setting_choose_host_and_header():
     ctx.api_base = eu
     responses.get(f"{eu}/contacts/{CONTACT}", json=api("get_contact"),
                   match=[matchers.header_matcher({"Intercom-Version": "2.11"})])
-    with IntercomClient.for_installation(ctx) as client:
-        assert client.contact(CONTACT)["name"] == "Jane Doe"
+    assert IntercomClient.for_installation(ctx).contact(CONTACT)["name"] == "Jane Doe"
 
 
 def test_regions_map_to_their_hosts():
@@ -187,7 +186,8 @@ def test_429_waits_until_the_window_resets():
     reset = int(time.time()) + 7
     responses.get(f"{API}/contacts/{CONTACT}", json=api("error_rate_limited"), status=429,
                   headers={"X-RateLimit-Reset": str(reset), "X-RateLimit-Remaining": "0"})
-    with IntercomClient(API, "tok-1") as client, pytest.raises(RateLimited) as caught:
+    client = IntercomClient(API, "tok-1")
+    with pytest.raises(RateLimited) as caught:
         client.contact(CONTACT)
     assert 5 <= caught.value.retry_after <= 8
     assert client.last_rate_remaining == 0
@@ -196,8 +196,8 @@ def test_429_waits_until_the_window_resets():
 @responses.activate
 def test_429_without_a_reset_header_waits_one_window():
     responses.get(f"{API}/contacts/{CONTACT}", status=429)
-    with IntercomClient(API, "tok-1") as client, pytest.raises(RateLimited) as caught:
-        client.contact(CONTACT)
+    with pytest.raises(RateLimited) as caught:
+        IntercomClient(API, "tok-1").contact(CONTACT)
     assert caught.value.retry_after == 10.0
 
 
