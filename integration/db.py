@@ -15,6 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 T = TypeVar("T")
 
 
+def per_dialect(build: Callable) -> dict[str, object]:
+    """`build(insert)` once for each supported database, given that dialect's INSERT
+    (the one with on_conflict_do_nothing / on_conflict_do_update). Hot statements
+    are built once at import: rebuilding one per call costs SQLAlchemy a new cache
+    key every time. Index the result with `Database.dialect`."""
+    return {"postgresql": build(postgresql.insert), "sqlite": build(sqlite.insert)}
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -45,7 +53,7 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self.is_postgres = self.engine.dialect.name == "postgresql"
+        self.dialect = self.engine.dialect.name
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
@@ -64,10 +72,6 @@ class Database:
             raise
         finally:
             session.close()
-
-    def upsert(self, model):
-        """This dialect's INSERT, which has on_conflict_do_nothing/do_update (both do)."""
-        return (postgresql.insert if self.is_postgres else sqlite.insert)(model)
 
     def autocommit(self, work: Callable[[Connection], T]) -> T:
         """Run idempotent `work` on an autocommit connection: each statement commits

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from connectors.base import TicketEvent
-from integration.db import Database
+from integration.db import Database, per_dialect
 from integration.models import Event, EventStatus, utcnow
 
 
@@ -23,16 +23,8 @@ class Accepted:
     duplicate: bool
 
 
-_INSERTS: dict[str, object] = {}
-
-
-def _insert_new(database: Database):
-    """Built once per dialect: constructing the statement cost as much as compiling it."""
-    dialect = database.engine.dialect.name
-    if dialect not in _INSERTS:
-        _INSERTS[dialect] = database.upsert(Event).on_conflict_do_nothing(
-            index_elements=[Event.installation_id, Event.provider_event_id]).returning(Event.id)
-    return _INSERTS[dialect]
+_INSERT_NEW = per_dialect(lambda insert: insert(Event).on_conflict_do_nothing(
+    index_elements=[Event.installation_id, Event.provider_event_id]).returning(Event.id))
 
 
 def accept(database: Database, installation_id: str, event: TicketEvent,
@@ -44,7 +36,7 @@ def accept(database: Database, installation_id: str, event: TicketEvent,
               "ticket_id": str(event.ticket_id)[:64], "kind": event.kind,
               "occurred_at": event.occurred_at, "status": EventStatus.PENDING,
               "payload": payload, "received_at": now, "updated_at": now, "attempts": 0}
-    statement = _insert_new(database)
+    statement = _INSERT_NEW[database.dialect]
 
     def store(connection) -> Accepted:
         event_id = connection.execute(statement, values).scalar()

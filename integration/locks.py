@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, or_
 
-from integration.db import Database
+from integration.db import Database, per_dialect
 from integration.models import Lock, utcnow
 
 
@@ -23,31 +23,22 @@ def new_holder() -> str:
     return uuid.uuid4().hex
 
 
-_ACQUIRE: dict[str, object] = {}
+_ACQUIRE = per_dialect(lambda insert: insert(Lock).values(
+    name=bindparam("b_name"), holder=bindparam("b_holder"), expires_at=bindparam("b_expires"),
+).on_conflict_do_update(
+    index_elements=[Lock.name],
+    set_={"holder": bindparam("b_holder"), "expires_at": bindparam("b_expires")},
+    where=or_(Lock.expires_at < bindparam("b_now"), Lock.holder == bindparam("b_holder")),
+).returning(Lock.name))
 _RELEASE = delete(Lock).where(Lock.name == bindparam("b_name"),
                               Lock.holder == bindparam("b_holder"))
-
-
-def _acquire_statement(database: Database):
-    """Built once per dialect, with named parameters (no per-call cache key)."""
-    dialect = database.engine.dialect.name
-    if dialect not in _ACQUIRE:
-        _ACQUIRE[dialect] = database.upsert(Lock).values(
-            name=bindparam("b_name"), holder=bindparam("b_holder"),
-            expires_at=bindparam("b_expires"),
-        ).on_conflict_do_update(
-            index_elements=[Lock.name],
-            set_={"holder": bindparam("b_holder"), "expires_at": bindparam("b_expires")},
-            where=or_(Lock.expires_at < bindparam("b_now"), Lock.holder == bindparam("b_holder")),
-        ).returning(Lock.name)
-    return _ACQUIRE[dialect]
 
 
 def try_acquire(database: Database, name: str, holder: str, ttl_s: float) -> bool:
     now = utcnow()
     params = {"b_name": name, "b_holder": holder, "b_now": now,
               "b_expires": now + timedelta(seconds=ttl_s)}
-    statement = _acquire_statement(database)
+    statement = _ACQUIRE[database.dialect]
     return database.autocommit(lambda c: c.execute(statement, params).first()) is not None
 
 
