@@ -77,10 +77,9 @@ def _verified(connector, ctx, cached: bool, raw: bytes):
 
 
 def _load_context(installation_id: str):
-    with database().session() as session:
-        row = session.get(installations.Installation, installation_id)
-        ctx = installations.context_of(row, keyring()) \
-            if row is not None and row.status != installations.UNINSTALLED else None
+    row = installations.fetch_row(database(), installation_id)
+    ctx = installations.context_of(row, keyring()) \
+        if row is not None and row.status != installations.UNINSTALLED else None
     cache = _context_cache()
     if ctx is None:
         cache.forget(installation_id)
