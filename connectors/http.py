@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
+from marshmallow import ValidationError
 
 from connectors.errors import (
     Conflict,
@@ -135,6 +136,15 @@ class VendorClient:
         self._note_rate_limit(response)
         self.raise_for_status(response, method, path)
         return response
+
+    def validated(self, schema, data: Any, what: str) -> dict:
+        """`data` loaded by a marshmallow schema, or InvalidResponse naming what was
+        off (field names only, never values: they may be customer data)."""
+        try:
+            return schema.load(data if isinstance(data, dict) else {})
+        except ValidationError as exc:
+            raise InvalidResponse(f"{self.vendor} {what} answer is not what we expect: "
+                                  f"{sorted(exc.messages)}") from None
 
     def get_json(self, path: str, **kwargs) -> Any:
         return self.json_of(self.request("GET", path, **kwargs))

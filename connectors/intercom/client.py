@@ -10,10 +10,8 @@ import time
 from typing import Any
 
 import requests
-from marshmallow import ValidationError
 
 from connectors.base import InstallationContext
-from connectors.errors import InvalidResponse
 from connectors.http import DEFAULT_TIMEOUT, VendorClient, parse_retry_after
 from connectors.intercom.schemas import (
     ContactSchema,
@@ -85,20 +83,20 @@ class IntercomClient(VendorClient):
 
     # Reading
     def me(self) -> dict:
-        return _validated(MeSchema(), self.get_json("/me"), "me")
+        return self.validated(MeSchema(), self.get_json("/me"), "me")
 
     def conversation(self, conversation_id: str) -> dict:
         data = self.get_json(f"/conversations/{conversation_id}",
                              params={"display_as": "plaintext"})
-        return _validated(_CONVERSATION, data, "conversation")
+        return self.validated(_CONVERSATION, data, "conversation")
 
     def contact(self, contact_id: str) -> dict:
-        return _validated(ContactSchema(), self.get_json(f"/contacts/{contact_id}"), "contact")
+        return self.validated(ContactSchema(), self.get_json(f"/contacts/{contact_id}"), "contact")
 
     def conversation_attributes(self) -> dict[str, dict]:
         """Writable, live conversation data attributes of this workspace, by name."""
         data = self.get_json("/data_attributes", params={"model": "conversation"})
-        listed = _validated(DataAttributeListSchema(), data, "data attributes")["data"]
+        listed = self.validated(DataAttributeListSchema(), data, "data attributes")["data"]
         return {a["name"]: a for a in listed
                 if a.get("api_writable") is not False and not a.get("archived")
                 and a.get("model") in (None, "conversation")}
@@ -107,7 +105,7 @@ class IntercomClient(VendorClient):
     def tag_named(self, name: str) -> dict:
         """Creates the workspace tag, or returns the existing one (Intercom upserts by name)."""
         data = self.json_of(self.request("POST", "/tags", json={"name": name}))
-        return _validated(TagSchema(), data, "tag")
+        return self.validated(TagSchema(), data, "tag")
 
     def attach_tag(self, conversation_id: str, tag_id: str, admin_id: str) -> None:
         # Additive: attaching one tag never touches the conversation's other tags.
@@ -129,11 +127,3 @@ class IntercomClient(VendorClient):
     def revoke_token(self) -> None:
         """Intercom's uninstall call: the token dies and the app leaves the workspace."""
         self.request("POST", "/auth/uninstall")
-
-
-def _validated(schema, data: Any, what: str) -> dict:
-    try:
-        return schema.load(data if isinstance(data, dict) else {})
-    except ValidationError as exc:
-        raise InvalidResponse(f"intercom {what} answer is not what we expect: "
-                              f"{sorted(exc.messages)}") from None

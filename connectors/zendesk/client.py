@@ -9,7 +9,6 @@ import base64
 from typing import Any
 
 import requests
-from marshmallow import ValidationError
 
 from connectors.base import InstallationContext
 from connectors.errors import InvalidResponse
@@ -59,12 +58,12 @@ class ZendeskClient(VendorClient):
 
     def ticket(self, ticket_id: str) -> dict:
         data = self.get_json(f"/api/v2/tickets/{ticket_id}.json", params={"include": "users"})
-        return _validated(_TICKET, data, "ticket")
+        return self.validated(_TICKET, data, "ticket")
 
     def recent_comments(self, ticket_id: str) -> dict:
         data = self.get_json(f"/api/v2/tickets/{ticket_id}/comments.json", params={
             "include": "users", "sort": "-created_at", "page[size]": RECENT_COMMENTS})
-        return _validated(_COMMENTS, data, "comments")
+        return self.validated(_COMMENTS, data, "comments")
 
     # Writing
     def update_ticket(self, ticket_id: str, changes: dict[str, Any], updated_stamp: str) -> dict:
@@ -103,11 +102,3 @@ class ZendeskClient(VendorClient):
         if not isinstance(value, dict):
             raise InvalidResponse(f"zendesk answer has no {key!r} object")
         return value
-
-
-def _validated(schema, data: Any, what: str) -> dict:
-    try:
-        return schema.load(data if isinstance(data, dict) else {})
-    except ValidationError as exc:
-        raise InvalidResponse(f"zendesk {what} answer is not what we expect: "
-                              f"{sorted(exc.messages)}") from None
