@@ -40,16 +40,13 @@ def serve_app_in_thread(app, port: int = 0, host: str = "127.0.0.1",
 
 
 @dataclass
-class RunningSandbox:
-    base_url: str
+class RunningSandbox(RunningServer):
+    """The sandbox's server, plus the sandbox itself (its webhook sender stops too)."""
+
     sandbox: Sandbox
-    server: BaseWSGIServer
-    thread: threading.Thread
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().stop()
         self.sandbox.stop()
 
 
@@ -57,7 +54,7 @@ def serve_in_thread(port: int = 0, host: str = "127.0.0.1") -> RunningSandbox:
     """Start the sandbox on a free port (port=0) in a daemon thread; call stop() when done."""
     sandbox = Sandbox()
     running = serve_app_in_thread(create_app(sandbox), port, host, name="sandbox-http")
-    return RunningSandbox(running.base_url, sandbox, running.server, running.thread)
+    return RunningSandbox(running.base_url, running.server, running.thread, sandbox)
 
 
 def serve_forever(port: int, host: str = "127.0.0.1") -> None:
