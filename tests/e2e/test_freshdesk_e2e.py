@@ -11,6 +11,7 @@ from sqlalchemy import select
 from integration.installers.freshdesk import install
 from integration.models import Event
 from integration.sandbox.core import VENDORS
+from tests.e2e.conftest import wait_until
 
 pytestmark = pytest.mark.slow
 ANGRY = ("This is the third time I'm writing. You charged me twice for order 4471 and nobody "
@@ -38,14 +39,8 @@ def installed(app, db, keyring, sandbox, live_url):
     return done
 
 
-def _wait_for(check, timeout: float = 90.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
+def _wait_for(check, what: str):
+    return wait_until(check, timeout=90.0, what=what)
 
 
 def _view(http, sandbox, ticket_id: str) -> dict:
