@@ -24,7 +24,8 @@ SENTENCES = [
     "Honestly this is ridiculous, I want a refund or I will cancel.",
     "I'm a bit confused about which plan includes the export feature.",
 ]
-COLD_START = ("import time; t = time.perf_counter(); from integration.analysis import analyze; "
+COLD_START = ("import time; t = time.perf_counter(); "
+              "from integration.domain.analysis import analyze; "
               "analyze('My order never arrived, can you check?'); print(time.perf_counter() - t)")
 
 
@@ -40,7 +41,7 @@ def make_messages(length: int, count: int, seed: int = 7) -> list[str]:
 
 
 def messages_per_second(messages: list[str], runs: int) -> float:
-    from integration.analysis import analyze
+    from integration.domain.analysis import analyze
 
     analyze(messages[0])  # load the model outside the timed runs
     rates = []
@@ -64,8 +65,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = {
-        "short_300_chars_msgs_per_s": round(messages_per_second(make_messages(300, 2000), args.runs)),
-        "long_2000_chars_msgs_per_s": round(messages_per_second(make_messages(2000, 300), args.runs)),
+        "short_300_chars_msgs_per_s": round(
+            messages_per_second(make_messages(300, 2000), args.runs)),
+        "long_2000_chars_msgs_per_s": round(
+            messages_per_second(make_messages(2000, 300), args.runs)),
         "cold_start_s": round(cold_start_seconds(3), 3),
     }
     if args.json:

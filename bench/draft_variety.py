@@ -14,9 +14,9 @@ import json
 import re
 from collections import Counter
 
-from integration.analysis import analyze
-from integration.drafting import compose_draft
-from integration.drafting.reading import primary_emotion
+from integration.domain.analysis import analyze
+from integration.domain.drafting import compose_draft
+from integration.domain.drafting.reading import primary_emotion
 
 LABELLED_FRUSTRATION = {"annoyance", "anger", "disappointment", "negative"}
 

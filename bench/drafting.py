@@ -8,8 +8,8 @@ import argparse
 import statistics
 import time
 
-from integration.analysis.types import EMOTIONS, FLAGS, TOPICS, Analysis, Sentiment
-from integration.drafting import compose_draft
+from integration.domain.analysis.types import EMOTIONS, FLAGS, TOPICS, Analysis, Sentiment
+from integration.domain.drafting import compose_draft
 
 
 def sample_analyses() -> list[Analysis]:

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pg import vacuum
-from integration import processes
+from integration.cli import processes
 
 PG = os.environ.get("TACTFUL_BENCH_POSTGRES_URL",
                     "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -53,14 +53,14 @@ def one_run(app, sandbox, base_url: str, tickets: int, rate: float) -> dict:
     # slow its API run after run. Earlier runs' objects are frozen out of collection.
     gc.collect()
     gc.freeze()
-    from integration.installations import Installation
     from integration.sandbox.core import VENDORS, sample_tickets
+    from integration.store.installations import Installation
     vendor = VENDORS["zendesk"]
     account = f"bench-{uuid.uuid4().hex[:6]}"
     credentials = vendor.create_account(sandbox.sandbox, account)
     installation_id = vendor.install(app, sandbox.base_url, credentials, base_url)
     sandbox.sandbox.account("zendesk", account).faults.rate_limit = 10**9
-    with app.extensions["tactful.db"].session() as session:
+    with app.extensions["tactful"].database.session() as session:
         session.get(Installation, installation_id).settings = {"rate_limit_per_minute": 10**9}
     samples = [s for s in sample_tickets() if s.get("language", "en") == "en"]
     started = time.time()
@@ -133,8 +133,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     from integration.app import create_app
-    from integration.migrate import upgrade
     from integration.sandbox.server import serve_in_thread
+    from integration.store.migrate import upgrade
     upgrade(PG)
     port = processes_free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -148,12 +148,13 @@ def main() -> None:
         try:
             if not processes.wait_http(f"{base_url}/readyz", 60, proc=children[0]):
                 raise SystemExit("web did not start")
-            runs = [one_run(app, sandbox, base_url, args.tickets, args.rate) for _ in range(args.runs)]
+            runs = [one_run(app, sandbox, base_url, args.tickets, args.rate)
+                    for _ in range(args.runs)]
         finally:
             sandbox.stop()
             for child in children:
                 processes.stop(child)
-            app.extensions["tactful.db"].dispose()
+            app.extensions["tactful"].close()
     result = {key: statistics.median(r[key] for r in runs) if key != "offered_per_s"
               else runs[0][key] for key in runs[0]}
     result["runs"] = runs

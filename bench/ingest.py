@@ -25,14 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.loadgen import run_load
 from bench.pg import vacuum
-from integration import processes
+from integration.cli import processes
 
 PG = os.environ.get("TACTFUL_BENCH_POSTGRES_URL",
                     "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TACTFUL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 KEY = "l4bz2Oj3W0Cm2h7b2XcU6c8o3YxgK9b5s1mQq3uJ8nA="
 SECRET = "bench-webhook-secret-0123456789abcdef"
-GUNICORN = ["--workers", os.environ.get("BENCH_WEB_WORKERS", "2"), "--threads", os.environ.get("BENCH_WEB_THREADS", "4")]
+GUNICORN = ["--workers", os.environ.get("BENCH_WEB_WORKERS", "2"),
+            "--threads", os.environ.get("BENCH_WEB_THREADS", "4")]
 
 
 def signed(i: int, run_tag: str) -> tuple[bytes, dict]:
@@ -53,10 +54,10 @@ def signed(i: int, run_tag: str) -> tuple[bytes, dict]:
 def prepare_database(data_dir: str) -> str:
     os.environ.update({"DATABASE_URL": PG, "TACTFUL_ENCRYPTION_KEYS": KEY,
                        "TACTFUL_DATA_DIR": data_dir})
-    from integration import installations
-    from integration.crypto import Keyring
-    from integration.db import Database
-    from integration.migrate import upgrade
+    from integration.store import installations
+    from integration.store.crypto import Keyring
+    from integration.store.db import Database
+    from integration.store.migrate import upgrade
     upgrade(PG)
     database = Database(PG)
     with database.session() as session:

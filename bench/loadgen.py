@@ -31,7 +31,10 @@ class LoadResult:
 
 def run_load(port: int, path: str, make_request: Callable[[int], tuple[bytes, dict]],
              total: int, connections: int) -> LoadResult:
-    """Send `total` POSTs over `connections` keep-alive connections; request i from make_request(i)."""
+    """Send `total` POSTs over `connections` keep-alive connections.
+
+    Request i is built by make_request(i).
+    """
     prepared = [make_request(i) for i in range(total)]
     latencies: list[float] = []
     statuses: dict[int, int] = {}

@@ -29,7 +29,8 @@ class InstallationContext:
     credentials: dict[str, Any]         # decrypted: api token, oauth tokens, admin id…
     webhook_secrets: list[str]          # newest first; older ones accepted while rotating
     settings: dict[str, Any] = field(default_factory=dict)
-    remote: dict[str, Any] = field(default_factory=dict)   # ids of webhook/trigger/fields we created
+    # ids of the webhook, triggers and fields we created
+    remote: dict[str, Any] = field(default_factory=dict)
     save_credentials: Callable[[dict[str, Any]], None] | None = None
 
     def integration_actor_ids(self) -> set[str]:

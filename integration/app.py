@@ -9,9 +9,8 @@ from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 
 from integration.config import Settings, load_settings
-from integration.crypto import Keyring
-from integration.db import Database
 from integration.logs import configure_logging, fields, new_request_id, request_id_var
+from integration.runtime import EXTENSION, Services
 
 log = logging.getLogger("tactful.web")
 
@@ -21,8 +20,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     configure_logging(settings.log_level)
     app = Flask("tactful")
     app.config.update(settings.as_flask_config())
-    app.extensions["tactful.db"] = Database(settings.database_url)
-    app.extensions["tactful.keyring"] = Keyring(settings.encryption_keys)
+    app.extensions[EXTENSION] = Services.build(settings)
 
     from tasks.celery_app import celery_init_app
     celery_init_app(app)
@@ -93,19 +91,4 @@ def command_app():
     try:
         yield app
     finally:
-        app.extensions["tactful.db"].dispose()
-
-
-def database(app: Flask | None = None) -> Database:
-    from flask import current_app
-    return (app or current_app).extensions["tactful.db"]
-
-
-def keyring(app: Flask | None = None) -> Keyring:
-    from flask import current_app
-    return (app or current_app).extensions["tactful.keyring"]
-
-
-def settings(app: Flask | None = None) -> Settings:
-    from flask import current_app
-    return (app or current_app).config["TACTFUL"]
+        app.extensions[EXTENSION].close()

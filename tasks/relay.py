@@ -4,8 +4,8 @@ from __future__ import annotations
 from celery import shared_task
 from flask import current_app
 
-from integration import sweep
-from integration.app import database, settings
+from integration.pipeline import sweep
+from integration.runtime import database, settings
 
 
 @shared_task(name="tactful.sweep", ignore_result=True)
@@ -25,7 +25,7 @@ def ping_task(token: str) -> str:
     """Round-trip check for a queue + worker: records that a worker ran it."""
     from datetime import timedelta
 
-    from integration.models import Lock, utcnow
+    from integration.store.models import Lock, utcnow
     with database().session() as session:
         session.merge(Lock(name=f"ping:{token}"[:255], holder="worker",
                            expires_at=utcnow() + timedelta(minutes=10)))

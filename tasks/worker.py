@@ -16,7 +16,7 @@ def warm_up(**_) -> None:
     Pool processes fork after this, so they inherit it all: otherwise each child
     pays ~0.3 s on its first ticket (and a recycled child again).
     """
-    from integration.assessment import assess
+    from integration.domain.assessment import assess
     try:
         assess("Hello, my order arrived broken and I am upset. Can you help?")
     except Exception:  # only a head start: each task loads what it needs anyway

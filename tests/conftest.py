@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from integration import processes
 from integration.app import create_app
-from integration.migrate import upgrade
+from integration.cli import processes
+from integration.store.migrate import upgrade
 
 TEST_FERNET_KEY = "l4bz2Oj3W0Cm2h7b2XcU6c8o3YxgK9b5s1mQq3uJ8nA="
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -82,7 +82,7 @@ def app(tmp_path, database_url, broker_url, redis_key_prefix, monkeypatch):
                              redis_key_prefix=redis_key_prefix)
     application.config["TESTING"] = True
     yield application
-    application.extensions["tactful.db"].dispose()
+    application.extensions["tactful"].database.dispose()
 
 
 @pytest.fixture
@@ -92,12 +92,12 @@ def client(app):
 
 @pytest.fixture
 def db(app):
-    return app.extensions["tactful.db"]
+    return app.extensions["tactful"].database
 
 
 @pytest.fixture
 def keyring(app):
-    return app.extensions["tactful.keyring"]
+    return app.extensions["tactful"].keyring
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ is half-made silently: the result carries the rule for the admin to paste.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 
@@ -130,10 +131,8 @@ def unprovision(client: FreshdeskClient, remote: dict) -> None:
     """Remove our rules (ticket fields stay: they hold agents' data)."""
     for value in (remote.get("rule_ids") or {}).values():
         automation_type, rule_id = str(value).split(":", 1)
-        try:
+        with contextlib.suppress(NotFound):
             client.delete_automation_rule(int(automation_type), rule_id)
-        except NotFound:
-            pass
 
 
 def manual_rule(account: str, url: str, secret: str) -> str:

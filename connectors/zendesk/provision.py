@@ -6,6 +6,7 @@ re-install never duplicates the webhook, the triggers or the ticket fields.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 
@@ -129,7 +130,5 @@ def unprovision(client: ZendeskClient, remote: dict) -> None:
     if remote.get("webhook_id"):
         paths.append(f"/api/v2/webhooks/{remote['webhook_id']}")
     for path in paths:
-        try:
+        with contextlib.suppress(NotFound):
             client.delete(path)
-        except NotFound:
-            pass

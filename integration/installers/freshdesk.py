@@ -11,17 +11,15 @@ import logging
 import re
 from dataclasses import dataclass
 
-import click
-
 from connectors.base import InstallationContext
 from connectors.errors import ConnectorError, Unauthorized
 from connectors.freshdesk import CONNECTOR
 from connectors.freshdesk.provision import manual_rule
-from connectors.freshdesk.webhook import SECRET_HEADER, account_of
-from integration import installations
-from integration.crypto import Keyring
-from integration.db import Database
+from connectors.freshdesk.webhook import account_of
 from integration.logs import fields
+from integration.store import installations
+from integration.store.crypto import Keyring
+from integration.store.db import Database
 
 log = logging.getLogger("tactful.install")
 _ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -90,39 +88,3 @@ def install(database: Database, keyring: Keyring, public_url: str, *, domain: st
                                                       installation_id), **result.remote)
     return Installed(installation_id, account, url, secret, actor_id, result.created,
                      result.manual, result.problems)
-
-
-@click.command("freshdesk")
-@click.option("--domain", required=True, help="the acme part of acme.freshdesk.com")
-@click.option("--api-key", required=True, envvar="FRESHDESK_API_KEY",
-              help="an integration agent's API key (Profile settings > API key)")
-@click.option("--api-base", default=None, help="API host override (the sandbox helpdesk)")
-@click.option("--no-provision", is_flag=True,
-              help="create nothing in Freshdesk; print the automation rule to paste")
-def add_cmd(domain: str, api_key: str, api_base: str | None, no_provision: bool) -> None:
-    """Install a Freshdesk account with an API key."""
-    from integration.app import create_app, database, keyring, settings
-    app = create_app()
-    try:
-        done = install(database(app), keyring(app), settings(app).public_url, domain=domain,
-                       api_key=api_key, api_base=api_base, provision=not no_provision)
-    except InstallError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        database(app).dispose()
-    _report(done)
-
-
-def _report(done: Installed) -> None:
-    click.echo(f"installed freshdesk account {done.account}: {done.installation_id}")
-    click.echo(f"  our agent id (loop guard): {done.actor_id}")
-    click.echo(f"  webhook URL:   {done.webhook_url}")
-    click.echo(f"  secret header: {SECRET_HEADER}: {done.webhook_secret}")
-    for item in done.created:
-        click.echo(f"  created {item}")
-    for problem in done.problems:
-        click.echo(f"  note: {problem}")
-    if done.manual_rule:
-        click.echo("\nCreate these automation rules in Freshdesk "
-                   "(Admin > Workflows > Automations):\n")
-        click.echo(done.manual_rule)

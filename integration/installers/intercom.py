@@ -15,15 +15,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import click
-
 from connectors.errors import ConnectorError, Unauthorized
-from connectors.intercom import CONNECTOR, TOPICS
+from connectors.intercom import CONNECTOR
 from connectors.intercom.client import REGION_HOSTS
-from integration import installations
-from integration.crypto import Keyring
-from integration.db import Database
 from integration.logs import fields
+from integration.store import installations
+from integration.store.crypto import Keyring
+from integration.store.db import Database
 
 log = logging.getLogger("tactful.install")
 
@@ -63,7 +61,7 @@ def install_token(database: Database, keyring: Keyring, public_url: str, *, acce
 def install(app, *, account: str | None, api_base: str, credentials: dict) -> Installed:
     """The OAuth install's last step (integration/web/oauth.py): GET /me names the
     workspace and admin, then the token is stored. Connector errors propagate."""
-    from integration.app import database, keyring, settings
+    from integration.runtime import database, keyring, settings
     # A regional host is only the token endpoint's; GET /me finds the workspace's
     # region. Any other base is a configured override (the sandbox), used as is.
     override = None if api_base.rstrip("/") in REGION_HOSTS.values() else api_base
@@ -84,34 +82,3 @@ def _store(database: Database, keyring: Keyring, public_url: str, found: dict) -
     return Installed(installation_id, found["account"], found["api_base"],
                      found["credentials"]["actor_id"],
                      f"{public_url.rstrip('/')}/webhooks/intercom")
-
-
-@click.command("intercom")
-@click.option("--workspace-id", required=True, help="the workspace (app) id, e.g. abc123def")
-@click.option("--access-token", required=True, envvar="INTERCOM_ACCESS_TOKEN",
-              help="the private app's Access Token (Developer Hub > Authentication)")
-@click.option("--region", type=click.Choice(sorted(REGION_HOSTS)), default=None,
-              help="the workspace's data region (default: the first regional host "
-                   "that accepts the token)")
-@click.option("--api-base", default=None, help="API host override (the sandbox helpdesk)")
-def add_cmd(workspace_id: str, access_token: str, region: str | None,
-            api_base: str | None) -> None:
-    """Install an Intercom workspace with a private app's access token."""
-    from integration.app import create_app, database, keyring, settings
-    app = create_app()
-    try:
-        done = install_token(database(app), keyring(app), settings(app).public_url,
-                             access_token=access_token, workspace_id=workspace_id,
-                             region=region, api_base=api_base)
-    except InstallError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        database(app).dispose()
-    click.echo(f"installed intercom workspace {done.account}: {done.installation_id}")
-    click.echo(f"  API host: {done.api_base}")
-    click.echo(f"  our admin id (notes, loop guard): {done.actor_id}")
-    click.echo(f"  webhook URL (Developer Hub > Webhooks): {done.webhook_url}")
-    click.echo(f"  topics: {', '.join(TOPICS)}")
-    if not settings(app).intercom_client_secret:
-        click.echo("  note: set INTERCOM_CLIENT_SECRET to the app's client secret, or "
-                   "every notification is refused with 401")

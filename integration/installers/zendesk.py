@@ -1,4 +1,5 @@
-"""Installing a Zendesk account: `tactful installations add zendesk`, and the OAuth callback's last step.
+"""Installing a Zendesk account: `tactful installations add zendesk`, and the OAuth
+callback's last step.
 
 Order matters: verify the credentials (GET /users/me, which also tells us our
 integration user's id for the loop guard), store the installation encrypted,
@@ -7,18 +8,15 @@ in the webhook URL. Provisioning is idempotent, so re-running an install is safe
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-import click
 from flask import Flask
 
 from connectors import registry
 from connectors.base import InstallationContext
-from connectors.errors import ConnectorError
 from connectors.zendesk.oauth import OAUTH
-from integration import installations
-from integration.app import database, keyring, settings
+from integration.runtime import database, keyring, settings
+from integration.store import installations
 
 PROVIDER = "zendesk"
 
@@ -75,40 +73,3 @@ def install_with_api_token(app: Flask, *, subdomain: str, email: str, api_token:
                    api_base=(api_base or OAUTH.api_base.format(account=subdomain)).rstrip("/"),
                    credentials={"email": email, "api_token": api_token},
                    public_url=public_url, provision=provision)
-
-
-@click.command("zendesk")
-@click.option("--subdomain", required=True, help="the account's subdomain: ACME.zendesk.com")
-@click.option("--email", required=True, help="the agent or admin the API token belongs to")
-@click.option("--api-token", required=True, help="Admin Center > Apps and integrations > APIs")
-@click.option("--api-base", default=None,
-              help="API base URL instead of https://SUBDOMAIN.zendesk.com (sandbox, proxy)")
-@click.option("--public-url", default=None, help="where Zendesk reaches Tactful "
-              "(default: TACTFUL_PUBLIC_URL)")
-@click.option("--no-provision", is_flag=True,
-              help="store only: no API calls, create the webhook and trigger yourself")
-def add_cmd(subdomain: str, email: str, api_token: str, api_base: str | None,
-            public_url: str | None, no_provision: bool) -> None:
-    """Install a Zendesk account as a private app, with an API token (self-hosting)."""
-    if not re.match(OAUTH.account_pattern, subdomain):
-        raise click.BadParameter("lower-case letters, digits and '-' only", param_hint="--subdomain")
-    from integration.app import create_app
-    app = create_app()
-    try:
-        report = install_with_api_token(app, subdomain=subdomain, email=email,
-                                        api_token=api_token, api_base=api_base,
-                                        public_url=public_url, provision=not no_provision)
-    except ConnectorError as exc:
-        raise click.ClickException(
-            f"Zendesk call failed ({type(exc).__name__}: {exc.args[-1]}); nothing is lost: "
-            "fix the cause and run the same command again (it is idempotent)") from None
-    finally:
-        database(app).dispose()
-    click.echo(f"installation: {report.installation_id}")
-    click.echo(f"webhook URL:  {report.webhook_url}")
-    if not report.provisioned:
-        click.echo("nothing created in Zendesk (--no-provision): add a webhook to the URL above "
-                   "and a trigger that calls it; see the README.")
-        return
-    click.echo("created: " + (", ".join(report.created) if report.created
-                              else "nothing new (already provisioned)"))

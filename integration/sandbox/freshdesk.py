@@ -189,8 +189,8 @@ def mount(app: Flask, sandbox: Sandbox) -> None:
 
 
 def _install(app, sandbox_url: str, credentials: dict, public_url: str) -> str:
-    from integration.app import database, keyring
     from integration.installers.freshdesk import install
+    from integration.runtime import database, keyring
     done = install(database(app), keyring(app), public_url, domain=credentials["account"],
                    api_key=credentials["api_key"],
                    api_base=f"{sandbox_url}{credentials['api_base_path']}")

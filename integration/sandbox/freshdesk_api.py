@@ -11,7 +11,14 @@ from flask import Blueprint, Flask, abort, g, jsonify, request
 
 from integration.sandbox.core import Sandbox
 from integration.sandbox.freshdesk import (
-    AGENT, PRIORITY_NAMES, UPDATE_RULES, VENDOR, add_conversation, new_id, now_iso, run_rules,
+    AGENT,
+    PRIORITY_NAMES,
+    UPDATE_RULES,
+    VENDOR,
+    add_conversation,
+    new_id,
+    now_iso,
+    run_rules,
     ticket_or_404,
 )
 

@@ -21,7 +21,7 @@ import uuid
 
 from flask import abort
 
-from integration.analysis.types import SENTIMENT_LABELS
+from integration.domain.analysis.types import SENTIMENT_LABELS
 from integration.sandbox.core import Account, Sandbox, VendorModule, register_vendor
 
 VENDOR = "intercom"
@@ -271,8 +271,8 @@ def _install(app, sandbox_url: str, credentials: dict, public_url: str) -> str:
     """
     import requests
 
-    from integration.app import database, keyring
     from integration.installers.intercom import install_token
+    from integration.runtime import database, keyring
     requests.post(f"{sandbox_url}/_sandbox/intercom/app", timeout=5, json={
         "webhook_url": f"{public_url.rstrip('/')}/webhooks/intercom",
         "uninstall_url": f"{public_url.rstrip('/')}/intercom/uninstall"}).raise_for_status()

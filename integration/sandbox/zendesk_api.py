@@ -1,4 +1,7 @@
-"""Zendesk REST routes in the sandbox: users/me, tickets, comments, tags, webhooks, triggers, fields."""
+"""Zendesk REST routes in the sandbox.
+
+users/me, tickets, comments, tags, webhooks, triggers, fields.
+"""
 from __future__ import annotations
 
 import secrets

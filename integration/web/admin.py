@@ -11,9 +11,10 @@ from flask import Blueprint, abort, request
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from integration import handoff, installations, pipeline
-from integration.app import database, settings
-from integration.models import Event, EventStatus, Installation
+from integration.pipeline import handoff, process
+from integration.runtime import database, settings
+from integration.store import installations
+from integration.store.models import Event, EventStatus, Installation
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 
@@ -93,9 +94,9 @@ def _validate_sections(loaded: dict) -> None:
     """Each domain section is checked by the schema its module exports, when present."""
     import importlib
     for section, (module_name, schema_name) in {
-        "analysis": ("integration.analysis", "AnalysisSettingsSchema"),
-        "policy": ("integration.policy", "PolicySettingsSchema"),
-        "drafting": ("integration.drafting", "DraftSettingsSchema"),
+        "analysis": ("integration.domain.analysis", "AnalysisSettingsSchema"),
+        "policy": ("integration.domain.policy", "PolicySettingsSchema"),
+        "drafting": ("integration.domain.drafting", "DraftSettingsSchema"),
     }.items():
         if section not in loaded:
             continue
@@ -128,7 +129,7 @@ def list_events():
 @bp.post("/events/<int:event_id>/retry")
 def retry_event(event_id: int):
     from flask import current_app
-    if not pipeline.retry_failed(database(), event_id):
+    if not process.retry_failed(database(), event_id):
         return {"error": "not-retryable", "reason": "event is not failed or ignored"}, 409
     handoff.publish(current_app.extensions["celery"], [event_id])
     return {"status": "requeued", "event_id": event_id}, 202

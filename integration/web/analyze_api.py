@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..analysis.report import analysis_record
-from ..analysis.settings import resolve_settings
+from integration.domain.analysis.report import analysis_record
+from integration.domain.analysis.settings import resolve_settings
 
 MAX_TEXT_CHARS = 20_000
 # Bodies beyond this cannot hold a valid request; refuse before parsing them.

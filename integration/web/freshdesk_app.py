@@ -18,10 +18,11 @@ from flask import Blueprint, request
 
 from connectors.errors import WebhookError
 from connectors.freshdesk import CONNECTOR
-from integration import installations, uninstall
-from integration.app import database, keyring, settings
 from integration.installers.freshdesk import InstallError, install
 from integration.logs import fields
+from integration.pipeline import uninstall
+from integration.runtime import database, keyring, settings
+from integration.store import installations
 
 bp = Blueprint("freshdesk_app", __name__, url_prefix="/apps/freshdesk")
 log = logging.getLogger("tactful.freshdesk_app")

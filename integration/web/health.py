@@ -6,8 +6,8 @@ import logging
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
-from integration.app import database
 from integration.logs import fields
+from integration.runtime import database
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("tactful.health")

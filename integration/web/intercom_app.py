@@ -18,9 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from connectors.errors import PayloadError, WebhookError
 from connectors.intercom import webhook
 from connectors.intercom.schemas import UninstallSchema
-from integration import installations, uninstall
-from integration.app import database, keyring, settings
 from integration.logs import fields
+from integration.pipeline import uninstall
+from integration.runtime import database, keyring, settings
+from integration.store import installations
 
 bp = Blueprint("intercom_app", __name__)
 log = logging.getLogger("tactful.intercom")

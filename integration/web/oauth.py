@@ -26,9 +26,9 @@ from sqlalchemy import delete, select
 from connectors import registry
 from connectors.base import OAuthDescriptor
 from connectors.errors import ConnectorError
-from integration.app import database, keyring, settings
 from integration.logs import fields
-from integration.models import OAuthState, utcnow
+from integration.runtime import database, keyring, settings
+from integration.store.models import OAuthState, utcnow
 
 bp = Blueprint("oauth", __name__, url_prefix="/oauth")
 log = logging.getLogger("tactful.oauth")

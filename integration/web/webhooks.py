@@ -16,10 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectors import registry
 from connectors.errors import PayloadError, SignatureError, WebhookError
-from integration import handoff, inbox, installations
-from integration.app import database, keyring, settings
 from integration.logs import fields
-from integration.publisher import publisher_for
+from integration.pipeline import handoff, inbox
+from integration.pipeline.publisher import publisher_for
+from integration.runtime import database, keyring, settings
+from integration.store import installations
 
 bp = Blueprint("webhooks", __name__)
 log = logging.getLogger("tactful.webhook")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from integration.analysis import analyze
-from integration.analysis.cleanup import clean_message, normalize_dialect, split_closing
+from integration.domain.analysis import analyze
+from integration.domain.analysis.cleanup import clean_message, normalize_dialect, split_closing
 
 REQUEST = "Hi, my parcel was due on Monday and the tracking has not changed since."
 CLOSINGS = [
@@ -54,8 +54,10 @@ def test_thanks_closing_a_resolution_is_gratitude_in_every_variant():
 
 
 def test_closing_detection_is_about_the_end_of_the_message():
-    assert split_closing("My order broke. Thanks. Emily Walsh") == ("My order broke.", ["Thanks. Emily Walsh"])
-    assert split_closing("Great tip, thanks!") == ("Great tip, thanks!", [])     # not a closing sentence
+    assert split_closing("My order broke. Thanks. Emily Walsh") == (
+        "My order broke.", ["Thanks. Emily Walsh"])
+    # not a closing sentence
+    assert split_closing("Great tip, thanks!") == ("Great tip, thanks!", [])
     assert split_closing("Thanks so much!") == ("Thanks so much!", [])           # the whole message
     # A lower-case tail is not a signature: "thanks your input" is not "Thanks, Your Input".
     assert split_closing("I do not agree with you at all. Thanks your input")[1] == []
@@ -87,8 +89,10 @@ def test_dialect_variants_map_to_their_standard_form(informal, standard):
      "You all charged me twice and I want to get my money back."),
     ("The parcel is late again, innit? I reckon it is lost.",
      "The parcel is late again? I think it is lost."),
-    ("Kindly do the needful, the invoice total is wrong.", "Please do it, the invoice total is wrong."),
-    ("I'm fixing to cancel, the service ain't working.", "I'm about to cancel, the service is not working."),
+    ("Kindly do the needful, the invoice total is wrong.",
+     "Please do it, the invoice total is wrong."),
+    ("I'm fixing to cancel, the service ain't working.",
+     "I'm about to cancel, the service is not working."),
 ])
 def test_dialect_variants_do_not_move_labels(informal, standard):
     a, b = analyze(informal), analyze(standard)

@@ -1,15 +1,16 @@
 """Each emotion with its evidence, each flag, urgency."""
 import pytest
 
-from integration.analysis import analyze
-from integration.analysis.types import EMOTIONS, FLAGS
+from integration.domain.analysis import analyze
+from integration.domain.analysis.types import EMOTIONS, FLAGS
 
 EMOTION_EXAMPLES = {
     "frustration": ("I'm so frustrated, the app keeps crashing and nothing works", "frustrat"),
     "anger": ("I am furious, you people are a disgrace", "furious"),
     "confusion": ("I'm confused, the invoice makes no sense to me", "confused"),
     "anxiety": ("I'm really worried my data is gone, I'm scared I lost everything", "worried"),
-    "disappointment": ("I'm really disappointed with the new version, expected better", "disappoint"),
+    "disappointment": ("I'm really disappointed with the new version, expected better",
+                       "disappoint"),
     "gratitude": ("Thank you so much for sorting this out so quickly!", "thank"),
 }
 

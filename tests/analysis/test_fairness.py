@@ -5,7 +5,7 @@ sentiment label, detected emotions, urgency, flags, topic or priority is a flip.
 """
 import pytest
 
-from integration.analysis.report import analysis_record
+from integration.domain.analysis.report import analysis_record
 
 NAMES = [
     "Emily", "James", "Jamal", "Lakisha", "Mohammed", "Fatima", "Priya", "Arjun", "Wei",

@@ -2,9 +2,9 @@
 import pytest
 from marshmallow import ValidationError
 
-from integration.analysis import analyze
-from integration.analysis.language import detect_language
-from integration.analysis.types import EMOTIONS
+from integration.domain.analysis import analyze
+from integration.domain.analysis.language import detect_language
+from integration.domain.analysis.types import EMOTIONS
 
 
 @pytest.mark.parametrize("code,text", [

@@ -4,8 +4,8 @@ import re
 import pytest
 from marshmallow import ValidationError
 
-from integration.analysis import analyze
-from integration.analysis.types import (
+from integration.domain.analysis import analyze
+from integration.domain.analysis.types import (
     EMOTIONS,
     FLAGS,
     PRIORITIES,
@@ -14,7 +14,7 @@ from integration.analysis.types import (
     URGENCY_LEVELS,
     TicketFacts,
 )
-from integration.policy import PolicySettingsSchema, decide
+from integration.domain.policy import PolicySettingsSchema, decide
 
 ANGRY = "Third time I'm asking, this is ridiculous. Cancel my subscription."
 CALM = "Could you tell me how to export my invoices?"

@@ -1,8 +1,8 @@
 """Sentiment tuned for support text, and clean-up that keeps boilerplate out of it."""
 import pytest
 
-from integration.analysis import ANALYZER_VERSION, analyze
-from integration.analysis.cleanup import clean_message
+from integration.domain.analysis import ANALYZER_VERSION, analyze
+from integration.domain.analysis.cleanup import clean_message
 
 CALM_PROBLEM = "I was charged twice, can you check?"
 
@@ -44,7 +44,8 @@ WRAPPED = [
     "@acme_support I was charged twice, can you check? Please help",
     "Hello,\nI was charged twice, can you check?\n\nBest regards,\nJohn Smith\nACME Ltd",
     "I was charged twice, can you check?\n\nSent from my iPhone",
-    "I was charged twice, can you check?\n\nOn Mon, 3 Jun 2024 at 10:00, Support <help@acme.test> wrote:\n"
+    "I was charged twice, can you check?\n\n"
+    "On Mon, 3 Jun 2024 at 10:00, Support <help@acme.test> wrote:\n"
     "> This is terrible, we are awful and you should be furious",
     "I was charged twice, can you check?\n> old quoted line: you idiots, worst service ever",
     "I was charged twice, can you check?\n--\nThis email and any attachments are confidential "

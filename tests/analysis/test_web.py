@@ -2,7 +2,7 @@
 import pytest
 from flask import Flask
 
-from integration.analysis.report import analysis_record
+from integration.domain.analysis.report import analysis_record
 from integration.web.analyze_api import bp
 
 
@@ -21,7 +21,8 @@ def test_returns_the_same_object_as_the_cli(client):
 
 
 def test_settings_are_applied(client):
-    body = {"text": "Is it under warranty?", "settings": {"topics_extra": {"warranty": ["warranty"]}}}
+    body = {"text": "Is it under warranty?",
+            "settings": {"topics_extra": {"warranty": ["warranty"]}}}
     assert client.post("/api/analyze", json=body).get_json()["topic"] == "warranty"
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from integration.analysis.types import EMOTIONS, FLAGS, Analysis, Sentiment
+from integration.domain.analysis.types import EMOTIONS, FLAGS, Analysis, Sentiment
 
 
 def build_analysis(

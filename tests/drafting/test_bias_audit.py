@@ -5,8 +5,16 @@ import json
 
 from click.testing import CliRunner
 
-from integration.bias_audit import NAMES, PRONOUNS, TEMPLATES, _mask, build_pairs, fill, run_audit
-from integration.cli_drafting import audit_bias_cmd
+from integration.cli.drafting import audit_bias_cmd
+from integration.domain.bias_audit import (
+    NAMES,
+    PRONOUNS,
+    TEMPLATES,
+    _mask,
+    build_pairs,
+    fill,
+    run_audit,
+)
 
 
 def test_pairs_cover_names_pronouns_and_dialects():
@@ -28,7 +36,8 @@ def test_a_pair_changes_only_the_swapped_words():
 
 
 def test_fill_leaves_unknown_slots_alone():
-    assert fill("{opener} my {gadget} broke. {closer} {name}") == "Hi, my {gadget} broke. Thanks. Emily Walsh"
+    assert (fill("{opener} my {gadget} broke. {closer} {name}")
+            == "Hi, my {gadget} broke. Thanks. Emily Walsh")
 
 
 def test_names_and_pronouns_change_nothing():
@@ -72,8 +81,11 @@ def test_dialect_markers_change_nothing_either():
 
 
 def test_the_mask_is_only_for_comparing_drafts():
-    """'\u25c7' stands in for the swapped words in the audit's comparison; real notes never hold it."""
-    from integration.bias_audit import MASK, _run
+    """'\u25c7' stands in for the swapped words in the audit's comparison.
+
+    Real notes never hold it.
+    """
+    from integration.domain.bias_audit import MASK, _run
 
     for pair in build_pairs(TEMPLATES[:4]):
         for variant in (pair.baseline, pair.other):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from integration.analysis.types import EMOTIONS, TOPICS, Draft
-from integration.drafting import compose_draft
-from integration.drafting.catalog import load_catalog
+from integration.domain.analysis.types import EMOTIONS, TOPICS, Draft
+from integration.domain.drafting import compose_draft
+from integration.domain.drafting.catalog import load_catalog
 
 EN = load_catalog("en")
 TEXT = "My order arrived broken and the box was soaking wet."
@@ -30,7 +30,8 @@ def empathy_paragraph(draft: Draft) -> str:
 def test_opening_matches_emotion_and_intensity(make_analysis, emotion, level, score):
     draft = compose_draft(make_analysis(emotion, score, topic="refund"), text=TEXT)
     paragraph = empathy_paragraph(draft)
-    assert any(paragraph.startswith(o) for o in opening_options(emotion, level, "refund")), paragraph
+    options = opening_options(emotion, level, "refund")
+    assert any(paragraph.startswith(o) for o in options), paragraph
     other_level = "mild" if level == "strong" else "strong"
     assert not any(paragraph.startswith(o) for o in opening_options(emotion, other_level, "refund"))
 
@@ -65,7 +66,8 @@ def test_negative_feeling_outranks_gratitude(make_analysis):
 @pytest.mark.parametrize("topic", TOPICS)
 def test_topic_is_woven_into_opening_and_next_step(make_analysis, topic):
     reply = compose_draft(make_analysis("anger", 0.9, topic=topic), text=TEXT).reply
-    assert any(s in reply or s[:1].upper() + s[1:] in reply for s in EN["topics"][topic]["subjects"])
+    subjects = EN["topics"][topic]["subjects"]
+    assert any(s in reply or s[:1].upper() + s[1:] in reply for s in subjects)
     assert any(step.split("[")[0][:25] in reply for step in EN["topics"][topic]["next_steps"])
 
 
@@ -123,7 +125,8 @@ def test_undetermined_language_is_drafted_in_the_default_locale(make_analysis):
 
 
 def test_note_discloses_ai_help_and_carries_reply_and_tips(make_analysis):
-    draft = compose_draft(make_analysis("anger", flags=("churn_risk",)), text=TEXT, name="Ana Silva")
+    analysis = make_analysis("anger", flags=("churn_risk",))
+    draft = compose_draft(analysis, text=TEXT, name="Ana Silva")
     assert draft.note.startswith("Tactful \u2014 AI-assisted draft. Written with AI help")
     assert draft.reply in draft.note
     assert all(f"- {tip}" in draft.note for tip in draft.tips)

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from integration.drafting import compose_draft
-from integration.drafting.personal import split_name
+from integration.domain.drafting import compose_draft
+from integration.domain.drafting.personal import split_name
 
 TEXT = "I still haven't received my replacement card and I have been waiting for two weeks."
 
@@ -58,11 +58,11 @@ def test_same_ticket_always_gets_the_same_draft(make_analysis):
 def test_draft_is_stable_across_processes_with_different_hash_seeds():
     """Choices use SHA-256, not hash(), so a worker restart never changes a draft."""
     script = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r})\n"
         "from conftest import build_analysis\n"
-        "from integration.drafting import compose_draft\n"
-        "print(compose_draft(build_analysis('anger', topic='refund'), text=%r).reply)\n"
-    ) % (os.path.dirname(__file__), TEXT)
+        "from integration.domain.drafting import compose_draft\n"
+        f"print(compose_draft(build_analysis('anger', topic='refund'), text={TEXT!r}).reply)\n"
+    )
     outputs = set()
     for seed in ("1", "2", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed)

@@ -7,10 +7,15 @@ import shutil
 import pytest
 from marshmallow import ValidationError
 
-from integration.analysis.types import EMOTIONS, TOPICS
-from integration.drafting import DraftSettingsSchema, TemplateError, compose_draft, load_settings
-from integration.drafting import catalog as catalog_module
-from integration.drafting.catalog import REQUIRED_SECTIONS, available_locales, load_catalog
+from integration.domain.analysis.types import EMOTIONS, TOPICS
+from integration.domain.drafting import (
+    DraftSettingsSchema,
+    TemplateError,
+    compose_draft,
+    load_settings,
+)
+from integration.domain.drafting import catalog as catalog_module
+from integration.domain.drafting.catalog import REQUIRED_SECTIONS, available_locales, load_catalog
 
 
 def test_defaults():

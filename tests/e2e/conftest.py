@@ -8,8 +8,8 @@ import requests
 from sqlalchemy import select
 
 from integration.installers.zendesk import install_with_api_token
-from integration.models import Event
 from integration.sandbox.core import sample_tickets
+from integration.store.models import Event
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import requests
 from sqlalchemy import select
 
 from integration.installers.freshdesk import install
-from integration.models import Event
 from integration.sandbox.core import VENDORS
+from integration.store.models import Event
 from tests.e2e.conftest import wait_until
 
 pytestmark = pytest.mark.slow
@@ -125,7 +125,7 @@ def test_sandbox_speaks_freshdesk_tags_replace_limits_and_log(http, sandbox):
 
 def test_demo_against_a_running_service_reports_every_ticket(app, live_url, start_worker,
                                                              capsys):
-    from integration.demo import run_demo_against
+    from integration.cli.demo import run_demo_against
     start_worker(concurrency=2)
     summary = run_demo_against(live_url, provider="freshdesk", tickets=4, as_json=True, app=app)
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

@@ -11,9 +11,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from integration import installations
 from integration.installers.intercom import install_token
-from integration.models import Event, EventStatus
+from integration.store import installations
+from integration.store.models import Event, EventStatus
 from tests.connectors.intercom.payloads import CLIENT_SECRET
 
 pytestmark = pytest.mark.slow
@@ -151,7 +151,7 @@ def wait_for_delivery(sandbox, topic: str, timeout: float = 10) -> list[dict]:
 
 
 def test_the_demo_sends_intercom_tickets_end_to_end(app, tactful_url, start_worker, capsys):
-    from integration.demo import run_demo_against
+    from integration.cli.demo import run_demo_against
     from integration.sandbox.core import load_vendors
     # The demo's sandbox signs with its own app secret, which the service is given up front.
     secret = load_vendors()["intercom"].service_env["INTERCOM_CLIENT_SECRET"]

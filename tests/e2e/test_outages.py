@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from integration import installations, sweep
 from integration.app import create_app
 from integration.installers.zendesk import install_with_api_token
 from integration.logs import JsonFormatter
-from integration.models import Effect, Event, EventStatus
+from integration.pipeline import sweep
+from integration.store import installations
+from integration.store.models import Effect, Event, EventStatus
 from tests.conftest import TEST_FERNET_KEY, backend
 from tests.e2e.conftest import sample, sandbox_call, wait_until
 from tests.reliability.harness import RedisServer, TcpProxy
@@ -45,7 +46,7 @@ def count(db, *where) -> int:
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 def test_redis_down_while_500_events_arrive_then_all_processed_exactly_once(
         tmp_path, database_url, redis_key_prefix, sandbox, serve_app, start_worker):
-    from integration.migrate import upgrade
+    from integration.store.migrate import upgrade
     upgrade(database_url)
     redis_server = RedisServer().start()
     app = make_app(tmp_path, database_url, redis_server.url, redis_key_prefix=redis_key_prefix)
@@ -56,7 +57,7 @@ def test_redis_down_while_500_events_arrive_then_all_processed_exactly_once(
         # recovery, not the per-minute budgets (they have tests of their own).
         sandbox_call(sandbox, "POST", "/faults", vendor="zendesk", account="acme",
                      rate_limit=100_000)
-        with app.extensions["tactful.db"].session() as session:
+        with app.extensions["tactful"].database.session() as session:
             session.get(installations.Installation, installation_id).settings = {
                 "rate_limit_per_minute": 100_000}
         redis_server.stop()                                       # the broker dies
@@ -65,7 +66,7 @@ def test_redis_down_while_500_events_arrive_then_all_processed_exactly_once(
         deliveries = wait_until(lambda: (d := sandbox_call(sandbox, "GET", "/deliveries")[
             "deliveries"]) and len(d) >= N_EVENTS and d, 120, "every webhook delivery")
         assert {d["status"] for d in deliveries} <= {202}          # answered from the database
-        db = app.extensions["tactful.db"]
+        db = app.extensions["tactful"].database
         assert count(db) == N_EVENTS
         redis_server.start()                                      # the broker comes back empty
         env = {"CELERY_BROKER_URL": redis_server.url}
@@ -87,7 +88,7 @@ def test_redis_down_while_500_events_arrive_then_all_processed_exactly_once(
         assert per_ticket == {t: 1 for t in tickets}              # exactly one note each
     finally:
         redis_server.stop()
-        app.extensions["tactful.db"].dispose()
+        app.extensions["tactful"].close()
 
 
 @pytest.mark.skipif(backend("DB", "sqlite") != "postgres", reason="needs PostgreSQL")
@@ -96,7 +97,7 @@ def test_postgres_down_gives_503_and_stores_nothing_half_way(tmp_path, database_
     from sqlalchemy.engine import make_url
 
     from tests.e2e.test_faults import create  # noqa: F401  (shared sandbox helpers)
-    from tests.web.test_zendesk_webhooks import fixture, raw_of, signed_headers, SECRET
+    from tests.web.test_zendesk_webhooks import SECRET, fixture, raw_of, signed_headers
     with db.session() as session:
         installation_id = installations.create(
             session, keyring, provider="zendesk", account="acme", api_base="http://127.0.0.1:9",
@@ -122,7 +123,7 @@ def test_postgres_down_gives_503_and_stores_nothing_half_way(tmp_path, database_
         assert count(db) == 2
     finally:
         proxy.cut()
-        proxied.extensions["tactful.db"].dispose()
+        proxied.extensions["tactful"].database.dispose()
 
 
 CANARY_EMAIL = "canary.person@leak-check.example"

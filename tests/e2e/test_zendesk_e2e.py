@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from integration.models import EventStatus
+from integration.store.models import EventStatus
 from tests.e2e.conftest import events_of, sample, sandbox_call, wait_until, writes_of
 
 pytestmark = pytest.mark.slow
@@ -48,7 +48,7 @@ def test_ticket_is_enriched_end_to_end_and_our_echo_changes_nothing(
 
 def test_demo_against_a_running_service_reports_every_ticket(app, tactful_url, start_worker,
                                                              capsys):
-    from integration.demo import run_demo_against
+    from integration.cli.demo import run_demo_against
     start_worker(concurrency=2)
     summary = run_demo_against(tactful_url, provider="zendesk", tickets=4, as_json=True, app=app)
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

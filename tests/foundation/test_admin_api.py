@@ -5,8 +5,8 @@ import dataclasses
 
 import pytest
 
-from integration import installations
-from integration.models import Event, EventStatus
+from integration.store import installations
+from integration.store.models import Event, EventStatus
 
 TOKEN = "admin-token-for-tests-0123456789"
 

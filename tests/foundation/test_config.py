@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from integration.cli import main
 from integration.config import ConfigError, load_settings
-from integration.crypto import Keyring, generate_key
+from integration.store.crypto import Keyring, generate_key
 
 STRONG = "x" * 40
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from integration.models import Lock
+from integration.store.models import Lock
 
 
 def _wait_for_ping(db, token: str, timeout: float = 60) -> bool:

@@ -28,7 +28,7 @@ def test_readyz_names_the_broker_when_it_is_unreachable(tmp_path, database_url):
     assert response.status_code == 503
     assert body["failing"] == ["broker"]
     assert body["checks"]["database"] == "ok"
-    app.extensions["tactful.db"].dispose()
+    app.extensions["tactful"].close()
 
 
 def test_readyz_names_the_database_when_it_is_unreachable(tmp_path, broker_url):

@@ -9,7 +9,7 @@ import pytest
 from connectors.intercom import OAUTH, PERMISSIONS, TOPICS, oauth
 from connectors.intercom.client import API_VERSION, REGION_HOSTS
 from connectors.intercom.tickets import DEFAULT_ATTRIBUTES
-from integration.analysis.types import SENTIMENT_LABELS
+from integration.domain.analysis.types import SENTIMENT_LABELS
 
 APP_DIR = Path(__file__).resolve().parents[2] / "manifest" / "intercom"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from integration import handoff
+from integration.pipeline import handoff
 
 
 def _drain(celery_app, queue_name: str = "tactful") -> list[tuple[str, list]]:

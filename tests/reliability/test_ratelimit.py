@@ -10,7 +10,7 @@ import responses
 
 from connectors.errors import RateLimited
 from connectors.http import VendorClient
-from integration import ratelimit
+from integration.pipeline import ratelimit
 
 
 def _limiters():
@@ -24,7 +24,7 @@ def _limiters():
     yield ratelimit.RedisLimiter(url)
 
 
-@pytest.mark.parametrize("limiter", list(_limiters()), ids=lambda l: type(l).__name__)
+@pytest.mark.parametrize("limiter", list(_limiters()), ids=lambda lim: type(lim).__name__)
 def test_budget_allows_the_limit_then_reports_the_wait(limiter):
     key = f"in_{uuid.uuid4().hex[:8]}"
     assert all(limiter.take(key, 3) == 0 for _ in range(3))

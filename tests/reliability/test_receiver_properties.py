@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from integration import installations
-from integration.models import Event
+from integration.store import installations
+from integration.store.models import Event
 
 SECRET = "property-secret"
 SIG = "X-Zendesk-Webhook-Signature"
@@ -60,7 +60,8 @@ def _count(db) -> int:
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=bodies, signature=header_values, stamp=header_values,
-       content_type=st.sampled_from(["application/json", "text/plain", "", "application/x-www-form-urlencoded"]))
+       content_type=st.sampled_from(["application/json", "text/plain", "",
+                                     "application/x-www-form-urlencoded"]))
 def test_unsigned_input_never_5xx_and_never_stored(client, db, installation_id, raw, signature,
                                                   stamp, content_type):
     before = _count(db)

@@ -6,10 +6,11 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
-from integration import installations, sweep
-from integration.app import settings as app_settings
-from integration.crypto import Keyring, generate_key
-from integration.models import Effect, Enrichment, Event, EventStatus, Installation, utcnow
+from integration.pipeline import sweep
+from integration.runtime import settings as app_settings
+from integration.store import installations
+from integration.store.crypto import Keyring, generate_key
+from integration.store.models import Effect, Enrichment, Event, EventStatus, Installation, utcnow
 from tests.conftest import TEST_FERNET_KEY
 
 TOKEN = "canary-api-token-7c1e"

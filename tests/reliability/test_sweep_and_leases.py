@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from integration import locks, pipeline, sweep
-from integration.app import settings as app_settings
-from integration.models import Event, EventStatus, Installation, utcnow
+from integration.pipeline import locks, process, sweep
+from integration.runtime import settings as app_settings
+from integration.store.models import Event, EventStatus, Installation, utcnow
 
 
 def _setup(db, events):
@@ -77,9 +77,11 @@ def test_two_sweepers_never_send_the_same_event(app, db, celery_app, monkeypatch
 def test_a_requeued_message_takes_its_own_lease_back_but_a_copy_does_not(db, keyring):
     _setup(db, [(EventStatus.PENDING, 0, None)])
     event_id = db.sessionmaker().scalar(select(Event.id))
-    assert pipeline.claim(pipeline.Runtime(db, keyring), event_id, "task-1") is not None
-    assert pipeline.claim(pipeline.Runtime(db, keyring), event_id, "task-2") is None            # a duplicate copy
-    again = pipeline.claim(pipeline.Runtime(db, keyring), event_id, "task-1")                   # redelivered original
+    assert process.claim(process.Runtime(db, keyring), event_id, "task-1") is not None
+    # a duplicate copy
+    assert process.claim(process.Runtime(db, keyring), event_id, "task-2") is None
+    # the redelivered original
+    again = process.claim(process.Runtime(db, keyring), event_id, "task-1")
     assert again is not None and again.attempts == 2
 
 
@@ -87,15 +89,15 @@ def test_final_events_are_never_claimed(db, keyring):
     _setup(db, [(EventStatus.DONE, 0, None), (EventStatus.FAILED, 0, None)])
     with db.session() as session:
         ids = list(session.scalars(select(Event.id)))
-    assert all(pipeline.claim(pipeline.Runtime(db, keyring), i, "t") is None for i in ids)
+    assert all(process.claim(process.Runtime(db, keyring), i, "t") is None for i in ids)
 
 
 def test_retry_failed_reopens_only_dead_letters(db):
     _setup(db, [(EventStatus.FAILED, 0, None), (EventStatus.PROCESSING, 0, 100)])
     with db.session() as session:
         failed, busy = list(session.scalars(select(Event.id).order_by(Event.id)))
-    assert pipeline.retry_failed(db, failed)
-    assert not pipeline.retry_failed(db, busy)
+    assert process.retry_failed(db, failed)
+    assert not process.retry_failed(db, busy)
     with db.session() as session:
         row = session.get(Event, failed)
         assert (row.status, row.attempts) == (EventStatus.PENDING, 0)

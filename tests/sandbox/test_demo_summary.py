@@ -1,7 +1,7 @@
 """The demo's summary numbers and table cells, without starting anything."""
 from __future__ import annotations
 
-from integration.demo import DemoRun, draft_first_line, varied
+from integration.cli.demo import DemoRun, draft_first_line, varied
 from integration.sandbox.core import sample_tickets
 
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from integration.cli import main
-from integration.models import Installation
+from integration.store.models import Installation
 
 
 @pytest.fixture

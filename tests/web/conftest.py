@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from integration import installations
+from integration.store import installations
 from tests.connectors.intercom.payloads import ADMIN_ID, API, CLIENT_SECRET, WORKSPACE
 
 

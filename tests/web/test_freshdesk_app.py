@@ -7,8 +7,8 @@ import pytest
 import responses
 from sqlalchemy import select
 
-from integration import installations
-from integration.models import Installation
+from integration.store import installations
+from integration.store.models import Installation
 from tests.connectors.freshdesk import samples
 
 ME = f"{samples.API_BASE}/api/v2/agents/me"

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from integration import installations
-from integration.models import Event
+from integration.store import installations
+from integration.store.models import Event
 from tests.connectors.freshdesk import samples
 
 

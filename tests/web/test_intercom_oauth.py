@@ -10,8 +10,8 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
-from integration import installations
-from integration.models import Installation, OAuthState, utcnow
+from integration.store import installations
+from integration.store.models import Installation, OAuthState, utcnow
 
 WORKSPACE = "acmews"
 SUCCESS = "https://app.intercom.com/appstore/redirect?install_success=true"

@@ -8,8 +8,8 @@ import pytest
 import responses
 
 from connectors.intercom.client import REGION_HOSTS
-from integration import installations
-from integration.models import Installation
+from integration.store import installations
+from integration.store.models import Installation
 from tests.connectors.intercom.payloads import API, CLIENT_SECRET, WORKSPACE, signed
 
 URL = "/intercom/uninstall"
@@ -90,7 +90,7 @@ def test_a_signed_non_json_body_is_400(intercom_app):
 
 
 def test_cli_remove_revokes_the_token_with_intercom(intercom_app, db, keyring, installation_id):
-    from integration import uninstall
+    from integration.pipeline import uninstall
     with responses.RequestsMock() as rsps:
         rsps.post(f"{REGION_HOSTS['us']}/auth/uninstall", body="",
                   match=[responses.matchers.header_matcher({"Authorization": "Bearer tok"})])
@@ -100,7 +100,7 @@ def test_cli_remove_revokes_the_token_with_intercom(intercom_app, db, keyring, i
 
 
 def test_a_failed_revoke_still_deletes_our_tokens(intercom_app, db, keyring, installation_id):
-    from integration import uninstall
+    from integration.pipeline import uninstall
     with responses.RequestsMock() as rsps:
         rsps.post(f"{API}/auth/uninstall", status=401, body=json.dumps({"type": "error.list"}))
         result = uninstall.uninstall(db, keyring, installation_id, revoke=True)

@@ -15,9 +15,10 @@ from sqlalchemy import func, select, update
 
 from connectors.errors import ConnectorError
 from connectors.zendesk import CONNECTOR
-from integration import installations, tokens
-from integration.locks import LockBusy
-from integration.models import Installation, OAuthState, utcnow
+from integration.pipeline import tokens
+from integration.pipeline.locks import LockBusy
+from integration.store import installations
+from integration.store.models import Installation, OAuthState, utcnow
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from integration import installations
-from integration.models import Event
+from integration.store import installations
+from integration.store.models import Event
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "zendesk" / "webhooks"
 SECRET = "acme-current-secret"

@@ -13,7 +13,10 @@ from pathlib import Path
 
 from connectors.base import InstallationContext
 from connectors.freshdesk.webhook import (
-    SECRET_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_of,
+    SECRET_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    signature_of,
 )
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "freshdesk"

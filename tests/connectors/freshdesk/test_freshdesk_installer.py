@@ -8,9 +8,9 @@ import responses
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from integration import installations
-from integration.app import settings as app_settings
-from integration.models import Installation
+from integration.runtime import settings as app_settings
+from integration.store import installations
+from integration.store.models import Installation
 from tests.connectors.freshdesk import samples
 
 BASE = f"{samples.API_BASE}/api/v2"
@@ -100,7 +100,7 @@ def test_a_domain_that_is_not_freshdesk_is_refused_before_any_call(cli, api, dom
 
 def test_uninstall_deletes_the_rules_we_created_then_the_key(api, db, keyring):
     # What `tactful installations remove` and the app's uninstall run (revoke=True).
-    from integration import uninstall
+    from integration.pipeline import uninstall
     with db.session() as session:
         row = installations.create(session, keyring, provider="freshdesk", account="acme",
                                    api_base=samples.API_BASE,

@@ -6,8 +6,9 @@ import responses
 from click.testing import CliRunner
 from responses import matchers
 
-from integration import installations
-from integration.installers.intercom import InstallError, add_cmd, install_token
+from integration.cli.installations import add_intercom as add_cmd
+from integration.installers.intercom import InstallError, install_token
+from integration.store import installations
 from tests.connectors.intercom.payloads import ADMIN_ID, WORKSPACE, api
 
 EU = "https://api.eu.intercom.io"

@@ -64,7 +64,8 @@ def test_second_run_creates_nothing(ctx, api_fixture):
     hooks = {"webhooks": [{"id": HOOK_ID, "name": "Tactful", "endpoint": HOOK_URL}]}
     triggers = {"triggers": [
         {"id": 70 + i, "title": spec["title"], "conditions": {"all": spec["all"], "any": []},
-         "actions": [{"field": "notification_webhook", "value": [HOOK_ID, trigger_body(e, "acme")]}]}
+         "actions": [{"field": "notification_webhook",
+                      "value": [HOOK_ID, trigger_body(e, "acme")]}]}
         for i, (e, spec) in enumerate(TRIGGERS.items())]}
     with responses.RequestsMock() as mock:
         register_reads(mock, api_fixture, fields, hooks, triggers)

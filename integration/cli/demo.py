@@ -1,0 +1,212 @@
+"""`tactful demo`: sample tickets through the sandbox helpdesk and the real service, end to end.
+
+demo_cmd starts everything itself (sandbox, web, worker) on embedded defaults
+in a temporary data dir; run_demo_against is what `tactful run` calls once its
+own web and worker are up. Both install a sandbox account, let the sandbox
+create N sample tickets (each fires a signed webhook, as the vendor would), and
+wait until every ticket shows its write-back in the sandbox.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import click
+
+from integration.cli import processes
+
+RULE = "-" * 40
+POLL_S = 0.2
+
+
+@dataclass
+class DemoRun:
+    provider: str
+    sent: dict[str, float] = field(default_factory=dict)       # ticket id -> webhook sent at
+    views: dict[str, dict] = field(default_factory=dict)       # ticket id -> enriched view
+    latency_ms: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        times = sorted(self.latency_ms.values())
+        return {"provider": self.provider, "sent": len(self.sent), "enriched": len(self.views),
+                "failed": len(self.sent) - len(self.views),
+                "p50_ms": round(statistics.median(times), 1) if times else None,
+                "p95_ms": round(_percentile(times, 95), 1) if times else None}
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    rank = max(0, min(len(values) - 1, round(pct / 100 * len(values) + 0.5) - 1))
+    return values[rank]
+
+
+def run_demo_against(base_url: str, provider: str = "zendesk", tickets: int = 12,
+                     as_json: bool = False, app=None) -> dict:
+    """Send `tickets` sample tickets through an already running service at base_url."""
+    from integration.app import create_app
+    from integration.sandbox.core import VENDORS
+    from integration.sandbox.server import serve_in_thread
+    owns_app = app is None
+    app = app or create_app()
+    sandbox = serve_in_thread()
+    try:
+        if provider not in VENDORS:
+            raise click.ClickException(f"the sandbox has no {provider!r}; "
+                                       f"try one of {', '.join(sorted(VENDORS))}")
+        vendor = VENDORS[provider]
+        account = f"demo-{secrets.token_hex(3)}"
+        credentials = vendor.create_account(sandbox.sandbox, account)
+        vendor.install(app, sandbox.base_url, credentials, base_url)
+        run = _send_and_wait(sandbox.sandbox, vendor, account, tickets)
+    finally:
+        sandbox.stop()
+        if owns_app:
+            app.extensions["tactful"].close()
+    _print(run, as_json)
+    return run.summary()
+
+
+def _send_and_wait(sandbox, vendor, account: str, count: int) -> DemoRun:
+    from integration.sandbox.core import sample_tickets
+    run = DemoRun(vendor.name)
+    for sample in itertools.islice(itertools.cycle(varied(sample_tickets())), count):
+        ticket_id = vendor.create_ticket(sandbox, account, sample)
+        run.sent[ticket_id] = time.time()
+    deadline = time.monotonic() + 30 + count * 0.5
+    while len(run.views) < len(run.sent) and time.monotonic() < deadline:
+        for ticket_id in [t for t in run.sent if t not in run.views]:
+            view = vendor.ticket_view(sandbox, account, ticket_id)
+            if view.get("enriched"):
+                run.views[ticket_id] = view
+                run.latency_ms[ticket_id] = _latency_ms(sandbox, vendor.name, account, ticket_id,
+                                                        run.sent[ticket_id])
+        time.sleep(POLL_S)
+    return run
+
+
+def varied(samples: list[dict]) -> list[dict]:
+    """Round-robin over kinds, so even a five-ticket demo shows five different moods."""
+    by_kind: dict[str, list[dict]] = {}
+    for sample in samples:
+        by_kind.setdefault(sample.get("kind", ""), []).append(sample)
+    rounds = itertools.zip_longest(*by_kind.values())
+    return [sample for batch in rounds for sample in batch if sample is not None]
+
+
+def _latency_ms(sandbox, vendor: str, account: str, ticket_id: str, created_at: float) -> float:
+    """From the webhook leaving the sandbox to the last write-back landing in it."""
+    sent = [d["sent_at"] for d in list(sandbox.sender.deliveries)
+            if d.get("account") == account and d.get("ticket") == ticket_id]
+    writes = [w["at"] for w in sandbox.writes_for(vendor, account, ticket_id)]
+    start = min(sent) if sent else created_at
+    return (max(writes) - start) * 1000 if writes else 0.0
+
+
+def draft_first_line(note: str) -> str:
+    """The reply's opening words; a bare greeting ("Hi Dana,") runs on into the next line."""
+    lines = [line.strip() for line in note.splitlines()]
+    start = lines.index(RULE) + 1 if RULE in lines else 1
+    body = [line for line in lines[start:] if line and line != RULE]
+    if len(body) > 1 and body[0].endswith(",") and len(body[0]) < 30:
+        return f"{body[0]} {body[1]}"
+    return body[0] if body else ""
+
+
+def _row(ticket_id: str, view: dict) -> dict:
+    tags = [t for t in view.get("tags", []) if t.startswith("tactful_")]
+    def of(prefix: str) -> list[str]:
+        return [t.removeprefix(prefix) for t in tags if t.startswith(prefix)]
+    return {"ticket": ticket_id, "sentiment": ",".join(of("tactful_sentiment_")) or "-",
+            "emotions": ",".join(of("tactful_emotion_")) or "-",
+            "priority": view.get("priority") or "-", "tags": len(tags),
+            "draft": draft_first_line((view.get("notes") or [""])[0])}
+
+
+def _print(run: DemoRun, as_json: bool) -> None:
+    summary = run.summary()
+    if as_json:
+        click.echo(json.dumps(summary))
+        return
+    click.echo(f"{'ticket':>6}  {'sentiment':<9} {'emotions':<24} {'priority':<8} {'tags':>4}  "
+               "draft (first line)")
+    for ticket_id in run.sent:
+        if ticket_id not in run.views:
+            click.echo(f"{ticket_id:>6}  (no write-back yet: failed or still queued)")
+            continue
+        r = _row(ticket_id, run.views[ticket_id])
+        click.echo(f"{r['ticket']:>6}  {r['sentiment']:<9} {r['emotions'][:24]:<24} "
+                   f"{r['priority']:<8} {r['tags']:>4}  {r['draft'][:60]}")
+    click.echo(f"\n{summary['enriched']}/{summary['sent']} enriched, {summary['failed']} failed; "
+               f"webhook sent -> write-back visible: p50 {summary['p50_ms']} ms, "
+               f"p95 {summary['p95_ms']} ms")
+
+
+def _tail(path: str, lines: int = 20) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as log_file:
+            return "".join(log_file.readlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _embedded_env(data_dir: str, base_url: str) -> dict[str, str]:
+    return {"TACTFUL_DATA_DIR": data_dir, "TACTFUL_PUBLIC_URL": base_url,
+            "DATABASE_URL": f"sqlite:///{data_dir}/tactful.sqlite",
+            "CELERY_BROKER_URL": f"tactful-sqla+sqlite:///{data_dir}/broker.sqlite",
+            "TACTFUL_LOG_LEVEL": "WARNING"}
+
+
+@click.command("demo")
+@click.option("--provider", default="zendesk", show_default=True,
+              help="which sandbox helpdesk to use (zendesk, freshdesk, intercom)")
+@click.option("--tickets", default=12, show_default=True, type=click.IntRange(1, 500))
+@click.option("--json", "as_json", is_flag=True,
+              help='one JSON object: {"provider", "sent", "enriched", "failed", "p50_ms", '
+                   '"p95_ms"}')
+def demo_cmd(provider: str, tickets: int, as_json: bool) -> None:
+    """Run sample tickets end to end: sandbox helpdesk -> webhook -> worker -> write-back.
+
+    Starts its own sandbox, web server and worker on embedded defaults (SQLite,
+    no Redis) in a temporary directory, and stops them when done.
+    """
+    from integration.app import create_app
+    from integration.store.migrate import upgrade
+    data_dir = tempfile.mkdtemp(prefix="tactful-demo-")
+    base_url = f"http://127.0.0.1:{_free_port()}"
+    env = _embedded_env(data_dir, base_url)
+    from integration.sandbox.core import load_vendors
+    env.update(getattr(load_vendors().get(provider), "service_env", {}))
+    upgrade(env["DATABASE_URL"])
+    logs = os.path.join(data_dir, "logs")
+    os.makedirs(logs)
+    children = [processes.start(processes.web_cmd("127.0.0.1", int(base_url.rsplit(":", 1)[1]),
+                                                  workers=1), env, f"{logs}/web.log"),
+                processes.start(processes.worker_cmd(2), env, f"{logs}/worker.log")]
+    app = None
+    try:
+        if not processes.wait_http(f"{base_url}/readyz", timeout=60, proc=children[0]):
+            raise click.ClickException("the web process did not start:\n"
+                                       + _tail(os.path.join(logs, "web.log")))
+        app = create_app(data_dir=data_dir, database_url=env["DATABASE_URL"],
+                         broker_url=env["CELERY_BROKER_URL"], public_url=base_url,
+                         log_level="WARNING")
+        run_demo_against(base_url, provider, tickets, as_json, app=app)
+    finally:
+        for child in children:
+            processes.stop(child)
+        if app is not None:
+            app.extensions["tactful"].close()
+        shutil.rmtree(data_dir, ignore_errors=True)

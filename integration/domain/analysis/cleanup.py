@@ -1,0 +1,239 @@
+"""Clean-up for support messages before anything is scored.
+
+Quoted earlier replies, signatures, email footers, greetings, @handles and links
+say nothing about how the customer feels now, so they are cut first. So are
+closing formulas ("Thanks.", "Cheers", "thx", "Thank y'all kindly", "Thanks and
+regards", "Kind regards", ...) where they close the message: at its end, before a
+signature, or on a line of their own. The same words in the body ("thank you so much,
+that fixed it!") still count. Politeness boilerplate ("please", "thanks in advance",
+"can you help") is removed from the `core` text every label is read from, and light
+dialect/informal variants are mapped to a standard form ("gonna" -> "going to",
+"y'all" -> "you all"): habit and dialect, not feeling. `body` keeps both for anything
+that quotes the customer. Closing formulas and variants live in `data/dialect.json`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .cues import find_cues
+
+DIALECT_PATH = Path(__file__).with_name("data") / "dialect.json"
+
+# Where an earlier message starts: everything from here on is quoted history.
+_QUOTE_START = re.compile(
+    r"^(?:on\b[^\n]{0,200}(?:\n[^\n]{0,120})?\bwrote:|-{2,}\s*original message\s*-{2,}"
+    r"|-{2,}\s*forwarded message\s*-{2,}|from:\s[^\n]+\n(?:sent|date|to):)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Where a signature or footer starts: everything from here on is boilerplate.
+_TAIL_START = re.compile(
+    r"^(?:--\s*$|__+\s*$|sent from my\b|get outlook for\b"
+    r"|(?:best|kind|warm|warmest|many)?\s*(?:regards|wishes)\b[^\n]{0,30}$"
+    r"|(?:this|the information in this) (?:e-?mail|message)\b[^\n]{0,80}\b(?:confidential|intended)"
+    r"|confidentiality notice|disclaimer:|to unsubscribe\b|please consider the environment)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+# A signature after a closing formula: a few capitalised words, initials or masked names.
+_SIGNATURE = r"(?-i:(?:[-~\u2013\u2014]\s*)?(?:(?:\[NAME\]|(?!I\b)[A-Z][\w'.&-]*),?\s*){1,6})"
+# How little must come before a closing formula for it to be a closing: a message that is
+# only "Thanks so much!" is a thank-you, not a sign-off.
+_MIN_BEFORE_CLOSING = 12
+_CLOSING_REACH = 200
+_SENTENCE_END = re.compile(r"[.!?\n]+[ \t]*")
+_QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
+_QUOTE_MARK = re.compile(r"^\s*>+[ \t]?", re.MULTILINE)
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening|day)|hiya|howdy"
+    r"|g'day|yo)\b[^\n.!?,:]{0,40}[,!:.]?[ \t]*(?:\n|$)"
+    r"|^\s*(?:hi|hello|hey|dear|hiya|howdy|g'day|greetings|good (?:morning|afternoon|evening|day))"
+    r"\b(?! (?:thanks|thank|thx|ty)\b)(?: [\w@.'/&-]+){0,3}[,!:]\s*",
+    re.IGNORECASE,
+)
+_I_HOPE = re.compile(r"\bi hope (?:this|you|all)[^.!?\n]{0,60}(?:well|good|great)[.!]?",
+                     re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w.])@\w+")
+_LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\[(?:sender|receiver|your name|name|company)\]", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t]+")
+_WORDS = re.compile(r"[^\W\d_]+")
+_PUNCTUATION = str.maketrans({ch: " " for ch in ".,;:!?\"'()[]{}<>*/\\|-_~#@&+=\u2026\u201c\u201d"})
+_POLITENESS = re.compile(
+    r"\b(?:thanks?|thank you)(?: so much| very much)?(?: for (?:your|the|any) "
+    r"(?:help|time|assistance|support|patience))? in advance\b[.!]?"
+    r"|\b(?:(?:can|could|would) (?:you|someone|anyone) (?:please |kindly )?help(?: me| us)?"
+    r"(?: with (?:this|that))?|please help(?: me| us)?|help please"
+    r"|(?:i|we) need (?:your |some )?help"
+    r"|please|pls|plz|kindly|(?<!really )(?<!truly )(?<!greatly )(?<!so )appreciate (?:your|any) "
+    r"(?:help|assistance))\b",
+    re.IGNORECASE,
+)
+
+
+# Whether the rest of a message asks for something or reports a problem: then a closing
+# "thanks" thanks for help not given yet, which is politeness, not gratitude.
+_PROSPECTIVE = re.compile(
+    r"\?|\b(?:(?:can|could|would|will) (?:you|u|someone|anyone|somebody)|please|pls|plz|kindly"
+    r"|(?:i|we) (?:need|want|would like|'d like|am trying|am looking|am waiting|have been trying"
+    r"|have been waiting)|let (?:me|us) know|help me|help us|any (?:update|news)|when will"
+    r"|looking for|waiting for)\b",
+    re.IGNORECASE,
+)
+# Cue effects that mark a problem report or an upset customer (see data/cues.json).
+_TROUBLE = ("problem", "complaint", "churn_risk", "repeated_contact", "abusive", "frustration",
+            "anger", "anxiety", "disappointment", "confusion", "urgency")
+_AGAIN = re.compile(r"\bagain\b", re.IGNORECASE)
+_EMPHATIC_THANKS = re.compile(r"so much|very much|a lot|a bunch|a million|a ton|heaps|many"
+                              r"|huge|big|!",
+                              re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _dialect() -> tuple[dict[str, str], re.Pattern, re.Pattern, re.Pattern, re.Pattern,
+                        tuple[frozenset[str], tuple[str, ...]]]:
+    """(variants, variant regex, closing-at-end, closing-on-its-own-line, thanking closing,
+    (one-word variants, longer variants))."""
+    with open(DIALECT_PATH, encoding="utf-8") as handle:
+        data = json.load(handle)
+    variants = {k.lower(): v for k, v in data["variants"].items()}
+    ordered = sorted(variants, key=len, reverse=True)
+    # Curly or straight apostrophes alike: "y\u2019all" is "y'all".
+    replaced = "|".join(re.escape(k).replace("'", "['\u2019]") for k in ordered if variants[k])
+    dropped = "|".join(re.escape(k).replace("'", "['\u2019]") for k in ordered
+                       if not variants[k]) or r"(?!x)x"
+    # Whole words only ("U.S." is not "you"); a dropped tag takes its comma with it.
+    variant = re.compile(rf"(?<![\w'.])(?:{replaced})(?![\w']|\.\w)"
+                         rf"|,?[ \t]*(?<![\w'])(?:{dropped})(?![\w'])[ \t]*,?", re.IGNORECASE)
+    curly = [c.replace("'", "['\u2019]") for c in data["closings"]["thanks"]]
+    thanks = "(?:" + "|".join(curly) + ")"
+    closing = "(?:" + "|".join(curly + data["closings"]["other"]) + ")"
+    # Tried only where a sentence starts (see split_closing).
+    at_end = re.compile(rf"[ \t]*{closing}[ \t]*[,.!]*\s*"
+                        rf"(?:{_SIGNATURE}[.]?)?\s*\Z", re.IGNORECASE)
+    own_line = re.compile(rf"^[ \t]*{closing}[ \t]*[,.!]*[ \t]*$", re.IGNORECASE | re.MULTILINE)
+    thanking = re.compile(rf"\s*{thanks}\b", re.IGNORECASE)
+    # For a cheap "any variant here?" test: one-word variants by word, longer ones by substring.
+    words = frozenset(k for k in variants if _WORDS.fullmatch(k))
+    phrases = tuple(k for k in variants if k not in words)
+    return variants, variant, at_end, own_line, thanking, (words, phrases)
+
+
+def normalize_dialect(text: str) -> str:
+    """Informal and regional variants mapped to their standard form (`data/dialect.json`)."""
+    variants, pattern, *_, (words, phrases) = _dialect()
+    # Most messages have no variant at all: one cheap word scan says so.
+    lower = text.lower().translate(_APOSTROPHES)
+    if (words.isdisjoint(lower.translate(_PUNCTUATION).split())
+            and not any(p in lower for p in phrases)):
+        return text
+
+    def standard(match: re.Match) -> str:
+        found = match.group(0)
+        value = variants.get(found.lower().translate(_APOSTROPHES))
+        if value is None:           # a dropped tag ("innit"), with its comma
+            return "," if found.startswith(",") and found.endswith(",") else ""
+        if found.isupper() and len(found) > 1:
+            return value.upper()
+        return value[:1].upper() + value[1:] if found[:1].isupper() else value
+
+    return pattern.sub(standard, text)
+
+
+def split_closing(text: str) -> tuple[str, list[str]]:
+    """(text without the closing formulas that end it, those formulas).
+
+    A closing formula stands on a line of its own (everything after it is signature),
+    or ends the message, alone or before a signature. It is only a closing when enough
+    comes before it: a message that is just "Thanks so much!" is a thank-you.
+    """
+    at_end, own_line = _dialect()[2:4]
+    closings: list[str] = []
+    for match in own_line.finditer(text):
+        if len(text[: match.start()].strip()) >= _MIN_BEFORE_CLOSING:
+            closings.append(match.group(0).strip())
+            text = text[: match.start()].rstrip()
+            break
+    for _ in range(3):       # "Thanks again. Kind regards, Ana" closes twice
+        # A closing and its signature are short: only the message's tail can hold them.
+        # It starts the message or follows a sentence end: try only those places.
+        starts = [m.end() for m in _SENTENCE_END.finditer(text, max(0, len(text) - _CLOSING_REACH))]
+        match = next(filter(None, (at_end.match(text, i) for i in starts if i < len(text))), None)
+        if not match or len(text[: match.start()].strip()) < _MIN_BEFORE_CLOSING:
+            break
+        closings.insert(0, match.group(0).strip())
+        text = text[: match.start()].rstrip()
+    return text, closings
+
+
+def _troubled(text: str) -> bool:
+    return any(hit.effects.get("sentiment", 0.0) < 0
+               or any(hit.effects.get(effect, 0.0) > 0 for effect in _TROUBLE)
+               for hit in find_cues(text.lower()))
+
+
+def closing_gratitude(rest: str, closings: list[str]) -> str:
+    """What the closing formulas say about feeling: "" or a standard thank-you.
+
+    Thanks that close a request, a question or a problem report are for help not given
+    yet: politeness, like "thanks in advance". Thanks that close anything else ("That
+    fixed it. Cheers!") are gratitude for what was done, and every variant reads the same.
+    """
+    thanking = _dialect()[4]
+    thanks = [c for c in closings if thanking.match(c)]
+    if not thanks:
+        return ""
+    # "Thanks again" thanks for help already given, whatever came before it.
+    again = any(_AGAIN.search(c) for c in thanks)
+    if not again and (_PROSPECTIVE.search(rest) or _troubled(rest)):
+        return ""
+    return "Thank you so much!" if any(_EMPHATIC_THANKS.search(c) for c in thanks) else "Thank you."
+
+
+@dataclass(frozen=True)
+class CleanText:
+    body: str        # what the customer wrote in this message
+    core: str        # body without politeness boilerplate: what sentiment is scored on
+    # A closing thanks that may be gratitude for help already given ("It works now.
+    # Cheers!"), as one standard phrase; "" when there is none or it was politeness.
+    thanks: str = ""
+
+
+def _cut_at(pattern: re.Pattern, text: str, *, keep_min: int = 1) -> str:
+    """Drop everything from the first match on, unless that would leave nothing."""
+    for match in pattern.finditer(text):
+        if len(text[: match.start()].strip()) >= keep_min:
+            return text[: match.start()]
+    return text
+
+
+def clean_message(text: str) -> CleanText:
+    body = text.replace("\r\n", "\n")
+    body = _cut_at(_QUOTE_START, body)
+    unquoted = _QUOTED_LINE.sub("", body)
+    # A message that is nothing but quoted lines is all there is to read (a reply typed
+    # on the quote's line, as forums and chat clients flatten it): unmark it instead.
+    body = unquoted if unquoted.strip() else _QUOTE_MARK.sub("", body)
+    body = _cut_at(_TAIL_START, body, keep_min=12)
+    body = _GREETING.sub("", body.strip(), count=1)
+    body, closings = split_closing(body)
+    body = _I_HOPE.sub(" ", body)
+    body = _PLACEHOLDER.sub(" ", _LINK.sub(" ", _HANDLE.sub(" ", body)))
+    body = _SPACES.sub(" ", body).strip()
+    standard = normalize_dialect(body)
+    thanks = closing_gratitude(standard, closings)
+    core = _SPACES.sub(" ", _POLITENESS.sub(" ", standard)).strip()
+    return CleanText(body=body, core=core, thanks=thanks if core else "")
+
+
+def mask_names(text: str, names: tuple[str, ...]) -> str:
+    """Replace known personal names with [NAME], as the training data does."""
+    for name in names:
+        for part in name.split():
+            if len(part) > 1:
+                text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", "[NAME]", text,
+                              flags=re.IGNORECASE)
+    return text

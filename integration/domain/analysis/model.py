@@ -1,0 +1,97 @@
+"""The shipped linear model: loaded once, lazily, from a gzip'd JSON file.
+
+Scoring is a pure-Python sparse dot product over the features that occur in the
+text, which keeps the default install free of numpy and fast per message.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .features import features
+
+# Which GoEmotions labels make up each emotion an agent cares about. The model is
+# trained on these unions and evaluated against them (the issue's definition).
+EMOTION_SOURCES: dict[str, frozenset[str]] = {
+    "frustration": frozenset({"anger", "annoyance", "disappointment"}),
+    "anger": frozenset({"anger"}),
+    "confusion": frozenset({"confusion"}),
+    "anxiety": frozenset({"fear", "nervousness"}),
+    "disappointment": frozenset({"disappointment"}),
+    "gratitude": frozenset({"gratitude"}),
+}
+
+MODEL_PATH = Path(__file__).with_name("data") / "model.json.gz"
+SENTIMENT_CLASSES: tuple[str, ...] = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True)
+class ModelOutput:
+    sentiment: dict[str, float]          # class -> probability (sums to 1)
+    emotions: dict[str, float]           # emotion -> probability
+    hits: tuple[tuple[str, list[float]], ...]  # (feature, weight row) found in the text
+    columns: dict[str, int]              # emotion -> its column in a weight row
+
+    def evidence(self, emotion: str, limit: int = 3) -> list[str]:
+        """The features that pushed `emotion` up most (computed only when asked)."""
+        column = self.columns[emotion]
+        pushing = sorted((row[column], feat) for feat, row in self.hits
+                         if row[column] > 0.05 and _explains(feat))
+        return [feat for _, feat in reversed(pushing[-limit:])]
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str | None = None) -> dict | None:
+    """The model payload, or None when no model file ships (rules then work alone)."""
+    model_path = Path(path) if path else MODEL_PATH
+    if not model_path.exists():
+        return None
+    with gzip.open(model_path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _sigmoid(value: float) -> float:
+    if value < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+def _softmax(values: list[float]) -> list[float]:
+    top = max(values)
+    exps = [math.exp(v - top) for v in values]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def predict(text: str, model: dict | None = None) -> ModelOutput | None:
+    """Probabilities for every head; None when no model is available."""
+    model = model or load_model()
+    if model is None:
+        return None
+    weights = model["weights"]
+    hits = tuple((feat, weights[feat]) for feat in features(text) if feat in weights)
+    # Column sums over the rows present: one pass, no per-feature list rebuilding.
+    totals = [sum(column) for column in zip(model["bias"], *(row for _, row in hits))]
+    n_sent = len(SENTIMENT_CLASSES)
+    sentiment = dict(zip(SENTIMENT_CLASSES, _softmax(totals[:n_sent])))
+    names = model["outputs"][n_sent:]
+    emotions = {name: _sigmoid(totals[n_sent + i]) for i, name in enumerate(names)}
+    columns = {name: n_sent + i for i, name in enumerate(names)}
+    return ModelOutput(sentiment, emotions, hits, columns)
+
+
+# Words too common to explain anything to an agent, even when the model leans on them.
+_NOT_EVIDENCE = frozenset((
+    "! ? a an the i i'm me my you your it it's is are was be this that to of and or in on "
+    "at for with so do does did have has had just im what how why all we they he she will "
+    "would can could should there here them then than been being"
+).split())
+
+
+@lru_cache(maxsize=65536)
+def _explains(feature: str) -> bool:
+    return any(word not in _NOT_EVIDENCE and len(word) > 2 for word in feature.split())

@@ -1,0 +1,182 @@
+"""Storage models. Alembic migrations in integration/migrations mirror these.
+
+The events table is both the inbox (dedup on provider event id) and the outbox
+(status + lease say whether a worker has it), so accepting an event is one
+INSERT and one COMMIT.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_installation_id() -> str:
+    # Unguessable: it appears in webhook URLs, so it must not be enumerable.
+    return "in_" + secrets.token_urlsafe(12)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware everywhere: SQLite drops tzinfo, so values are normalised to UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class EventStatus:
+    PENDING = "pending"        # stored, not yet handed to the queue
+    QUEUED = "queued"          # published to the broker
+    PROCESSING = "processing"  # a worker holds the lease
+    RETRYING = "retrying"      # waiting for a retry countdown
+    DONE = "done"
+    IGNORED = "ignored"        # genuine, but nothing to do (loop guard, stale, uninstalled)
+    FAILED = "failed"          # dead-lettered: gave up, reason in last_error
+
+    OPEN = (PENDING, QUEUED, PROCESSING, RETRYING)
+    FINAL = (DONE, IGNORED, FAILED)
+
+
+class Installation(Base):
+    __tablename__ = "installations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=new_installation_id)
+    provider: Mapped[str] = mapped_column(String(32), nullable=False)
+    account: Mapped[str] = mapped_column(String(255), nullable=False)
+    api_base: Mapped[str | None] = mapped_column(String(500))
+    credentials_encrypted: Mapped[str | None] = mapped_column(Text)
+    webhook_secrets_encrypted: Mapped[str | None] = mapped_column(Text)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    remote: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    status: Mapped[str] = mapped_column(String(32), default="active", nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
+                                                 nullable=False)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("provider", "account", name="uq_installations_provider_account"),
+    )
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    installation_id: Mapped[str] = mapped_column(
+        ForeignKey("installations.id", ondelete="CASCADE"), nullable=False)
+    provider_event_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    ticket_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.PENDING, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The Celery task id holding the lease: a message requeued after its worker
+    # died keeps its id, so it may take its own lease back at once.
+    lease_holder: Mapped[str | None] = mapped_column(String(255))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
+                                                 nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("installation_id", "provider_event_id", name="uq_events_dedup"),
+        Index("ix_events_status_next", "status", "next_attempt_at"),
+        Index("ix_events_ticket", "installation_id", "ticket_id"),
+    )
+
+
+class Enrichment(Base):
+    """Audit of one enrichment: what was found, what was written, how long it took."""
+
+    __tablename__ = "enrichments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    installation_id: Mapped[str] = mapped_column(
+        ForeignKey("installations.id", ondelete="CASCADE"), nullable=False)
+    ticket_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    ticket_version: Mapped[str | None] = mapped_column(String(64))
+    analyzer_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    analysis: Mapped[dict] = mapped_column(JSON, nullable=False)
+    written: Mapped[dict] = mapped_column(JSON, nullable=False)
+    timings_ms: Mapped[dict] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (Index("ix_enrichments_ticket", "installation_id", "ticket_id"),)
+
+
+class Effect(Base):
+    """Ledger of side effects: the unique key makes a re-run change nothing twice."""
+
+    __tablename__ = "effects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    installation_id: Mapped[str] = mapped_column(
+        ForeignKey("installations.id", ondelete="CASCADE"), nullable=False)
+    ticket_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    op_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    event_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (UniqueConstraint("installation_id", "op_key", name="uq_effects_op"),)
+
+
+class OAuthState(Base):
+    """One-time OAuth `state` with its PKCE verifier; deleted when used."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(128), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32), nullable=False)
+    account: Mapped[str | None] = mapped_column(String(255))
+    code_verifier_encrypted: Mapped[str | None] = mapped_column(Text)
+    redirect_uri: Mapped[str] = mapped_column(String(500), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class Lock(Base):
+    """Named leases (token refresh single-flight, sweeper) that work on SQLite and PostgreSQL."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
