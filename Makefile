@@ -8,7 +8,7 @@ PG_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 SHARED ?= ../shared
 
-.PHONY: run test test-embedded test-services install install-dev eval bench clean
+.PHONY: run test lint test-embedded test-services install install-dev eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,21 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/tactful run
 
-test: install-dev test-embedded test-services
+# Lint first, then the two passes. When the first pass fails the second never runs;
+# the last line says so, so a red run is not mistaken for a skipped PostgreSQL pass.
+test: install-dev
+	@$(MAKE) --no-print-directory lint || \
+	  { echo "make test: FAILED at ruff check; no test pass ran" >&2; exit 1; }
+	@$(MAKE) --no-print-directory test-embedded || \
+	  { echo "make test: FAILED in the SQLite + embedded-queue pass;" \
+	         "the PostgreSQL + Redis pass did not run" >&2; exit 1; }
+	@$(MAKE) --no-print-directory test-services || \
+	  { echo "make test: the SQLite pass passed; FAILED in the PostgreSQL + Redis pass" >&2; \
+	    exit 1; }
+	@echo "make test: passed (lint, then every pass that ran above)"
+
+lint: install-dev
+	$(BIN)/ruff check .
 
 # SQLite + the embedded queue: everything, on any machine.
 test-embedded:
@@ -38,7 +52,7 @@ test-embedded:
 # Skipped with a notice where those servers are absent (a laptop); CI sets
 # TACTFUL_REQUIRE_SERVICES=1 so a missing server fails instead.
 test-services:
-	@if $(BIN)/python -m integration.probe "$(PG_URL)" "$(REDIS_URL_TEST)"; then \
+	@if $(BIN)/python -m integration.cli.probe "$(PG_URL)" "$(REDIS_URL_TEST)"; then \
 	  TACTFUL_TEST_DB=postgres TACTFUL_TEST_BROKER=redis \
 	  TACTFUL_TEST_POSTGRES_URL="$(PG_URL)" TACTFUL_TEST_REDIS_URL="$(REDIS_URL_TEST)" \
 	  $(BIN)/pytest -q -m backends; \

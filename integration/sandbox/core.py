@@ -33,7 +33,7 @@ class Faults:
     fail_status: int = 0          # answer API calls with this status ...
     fail_count: int = 0           # ... this many times
     latency_s: float = 0.0        # added to every API call
-    hang_s: float = 0.0           # sleep this long ...
+    hang_s: float = 0.0           # hold the answer this long (setting 0 releases held calls) ...
     hang_count: int = 0           # ... on this many calls (beyond a client's timeout)
     conflicts: int = 0            # the next N safe updates answer 409
     echo_writes: bool = False     # fire a webhook for each of our API writes (loop guard)
@@ -142,6 +142,8 @@ class Sandbox:
         self.writes: list[dict] = []
         self.sender = WebhookSender()
         self._ids = itertools.count(1)
+        self.hanging = 0                      # calls held by the hang fault right now
+        self._unhang = threading.Event()
 
     def account(self, vendor: str, name: str, create: bool = False) -> Account:
         with self.lock:
@@ -184,8 +186,27 @@ class Sandbox:
                 return _error(faults.fail_status or 500, "SandboxInjectedFailure")
             hang = faults.hang_s if faults.hang_count > 0 else 0.0
             faults.hang_count = max(0, faults.hang_count - 1)
-        time.sleep(faults.latency_s + hang)
+        time.sleep(faults.latency_s)
+        if hang:
+            self._hold(hang)
         return None
+
+    def _hold(self, seconds: float) -> None:
+        """A hung call: answers after `seconds`, or as soon as release_hangs() is called,
+        so a test can see that the caller gave up while the call was still hanging."""
+        with self.lock:
+            self.hanging += 1
+            released = self._unhang
+        try:
+            released.wait(seconds)
+        finally:
+            with self.lock:
+                self.hanging -= 1
+
+    def release_hangs(self) -> None:
+        with self.lock:
+            self._unhang.set()
+            self._unhang = threading.Event()
 
     def take_conflict(self, account: Account) -> bool:
         with self.lock:
@@ -195,6 +216,7 @@ class Sandbox:
             return False
 
     def stop(self) -> None:
+        self.release_hangs()
         self.sender.stop()
 
 
@@ -271,7 +293,9 @@ def _mount_control(app: Flask, sandbox: Sandbox) -> None:
         with sandbox.lock:
             for name, value in body.items():
                 setattr(account.faults, name, type(getattr(account.faults, name))(value))
-            return asdict(account.faults)
+            if "hang_s" in body and not account.faults.hang_s:
+                sandbox.release_hangs()
+            return {**asdict(account.faults), "hanging": sandbox.hanging}
 
     _mount_ticket_control(app, sandbox)
 
