@@ -8,7 +8,8 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8100, show_default=True, type=int)
 def sandbox_cmd(host: str, port: int) -> None:
-    """Run the sandbox helpdesk (Zendesk API subset, OAuth, faults, write log).
+    """Run the sandbox helpdesk (the Zendesk, Freshdesk and Intercom API subsets, OAuth,
+    faults, write log).
 
     Create an account with POST /_sandbox/accounts {"vendor": "zendesk",
     "account": "acme"}; its API lives at /zendesk/acme/api/v2/. GET

@@ -13,7 +13,7 @@ from .cues import CueHit, phrases_for, total_effect
 from .model import ModelOutput
 from .types import Sentiment
 
-# Weights and thresholds chosen on the dev sets by a small grid (see the README, "Measured");
+# Weights and thresholds chosen on the dev sets by a small grid (see docs/analysis.md, "Measured");
 # seven numbers only, so they cannot memorise dev texts.
 MODEL_WEIGHT = 0.4
 VADER_WEIGHT = 0.4
