@@ -139,7 +139,7 @@ def test_uninstalling_in_intercom_deletes_our_token_and_silences_the_workspace(
         assert session.scalars(select(Event)).first() is None
 
 
-def wait_for_delivery(sandbox, topic: str, timeout: float = 10) -> list[dict]:
+def wait_for_delivery(sandbox, topic: str, timeout: float = 30) -> list[dict]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = [d for d in control(sandbox, "GET", "/_sandbox/deliveries")["deliveries"]
