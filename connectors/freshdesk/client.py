@@ -55,6 +55,13 @@ class FreshdeskClient(VendorClient):
         return load(ApiAgentSchema(), self.get_json(f"{API}/agents/me"), InvalidResponse,
                     "freshdesk agents/me")
 
+    def roles(self) -> list[dict]:
+        """The account's roles (id, name, default); Freshdesk shows them to admins only."""
+        data = self.get_json(f"{API}/roles", params={"per_page": PER_PAGE})
+        if not isinstance(data, list):
+            raise InvalidResponse("freshdesk GET roles: expected a list")
+        return [role for role in data if isinstance(role, dict)]
+
     def ticket(self, ticket_id: str) -> dict:
         data = self.get_json(api_path(API + "/tickets/{}", ticket_id),
                              params={"include": "requester"})

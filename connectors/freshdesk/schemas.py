@@ -95,6 +95,7 @@ class ApiConversationSchema(VendorSchema):
 class ApiAgentSchema(VendorSchema):
     id = IdString(zero_is_none=False, required=True)
     contact = fields.Dict(load_default=dict, allow_none=True)
+    role_ids = fields.List(IdString(zero_is_none=False), load_default=list, allow_none=True)
 
 
 def load(schema: Schema, data, error: type[Exception], what: str, **kwargs):
