@@ -12,7 +12,7 @@ import re
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
 # Vendor event ids: Zendesk ULIDs/UUIDs, Intercom "notif_…", our app's "onTicketCreate:12".
-EVENT_ID = r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}"
+EVENT_ID = r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -46,7 +46,7 @@ class EventIdString(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not matches(EVENT_ID, text):
-            raise ValidationError("must be 1-200 ASCII letters, digits or ._:@- characters")
+            raise ValidationError("must be 1-255 ASCII letters, digits or ._:@- characters")
         return text
 
 

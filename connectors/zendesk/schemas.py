@@ -27,7 +27,7 @@ class ViaSchema(VendorSchema):
 class TicketDetailSchema(VendorSchema):
     """`detail` of a ticket event: the ticket after the change."""
 
-    id = IdString(required=True, grammar=TICKET_ID)
+    id = IdString(required=True, zero_is_none=False, grammar=TICKET_ID)
     actor_id = IdString(load_default=None)
     requester_id = IdString(load_default=None)
     updated_at = StampString(load_default=None)
