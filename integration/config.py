@@ -177,8 +177,10 @@ def strong_secret(value: str) -> bool:
     "x" * 40 scores 0 and "abcd" * 8 scores 64, while 32 random hex digits score
     at least about 95 and a token_urlsafe(32) about 190.
     """
-    if len(value) < MIN_SECRET_CHARS or value in (value + value)[1:-1]:
-        return False   # too short, or a shorter string repeated ("abcdefgh" * 4)
+    if len(value) < MIN_SECRET_CHARS:
+        return False
+    if any(value[p:] == value[:-p] for p in range(1, len(value) // 2 + 1)):
+        return False   # a shorter string repeated ("abcdefgh" * 4, "0123456789" * 3 + "01")
     counts = [value.count(c) for c in set(value)]
     per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts)
     return per_char * len(value) >= MIN_SECRET_BITS
