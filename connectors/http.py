@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from marshmallow import ValidationError
@@ -53,6 +54,23 @@ def parse_retry_after(value: str | None, default: float = DEFAULT_RETRY_AFTER_S)
     except (TypeError, ValueError):
         return default
     return max(0.0, when.timestamp() - time.time())
+
+
+def api_path(template: str, *segments: object) -> str:
+    """`template` with each `{}` replaced by one URL-escaped path segment.
+
+    Ids come from webhooks, i.e. from outside: `1?include=x` or `../../users/me` must
+    stay one segment of the path we meant, never a query string or another resource.
+    Every client builds its paths here, so no id reaches a URL unescaped.
+    """
+    escaped = []
+    for segment in segments:
+        text = str(segment)
+        if text in ("", ".", ".."):
+            # Escaping cannot help these: servers and proxies resolve dot segments.
+            raise ValueError(f"{text!r} cannot be a path segment")
+        escaped.append(quote(text, safe=""))
+    return template.format(*escaped)
 
 
 # requests' trust_env scans os.environ for proxies on *every* call: a fifth of a

@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     celery_init_app(app)
     _register_request_ids(app)
     _register_error_handlers(app)
+    from integration.web import bodies
+    bodies.init_app(app)
     _register_blueprints(app)
     return app
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -137,12 +138,52 @@ def check_settings(settings: Settings) -> None:
                           f"{settings.handoff!r}")
     if not settings.production:
         return
-    if settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32:
+    if settings.secret_key == DEV_SECRET or not strong_secret(settings.secret_key):
         raise ConfigError("TACTFUL_SECRET_KEY is missing or weak: production needs a random "
-                          "value of at least 32 characters")
-    if not os.environ.get("TACTFUL_ENCRYPTION_KEYS"):
-        raise ConfigError("TACTFUL_ENCRYPTION_KEYS is missing: production needs at least one "
-                          "Fernet key (generate one with `tactful keys generate`)")
+                          f"value of at least {MIN_SECRET_CHARS} characters (e.g. "
+                          "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
+    # The variable itself, not the parsed tuple: an empty list falls back to a key
+    # derived from the secret, which is what production must never run on.
+    if not [k for k in os.environ.get("TACTFUL_ENCRYPTION_KEYS", "").split(",") if k.strip()]:
+        raise ConfigError("TACTFUL_ENCRYPTION_KEYS is missing or empty: production needs at "
+                          "least one Fernet key (generate one with `tactful keys generate`)")
+    if settings.admin_token and not strong_secret(settings.admin_token):
+        raise ConfigError("TACTFUL_ADMIN_TOKEN is weak: use a random value of at least "
+                          f"{MIN_SECRET_CHARS} characters, or leave it unset to disable the "
+                          "admin API")
+    _check_production_services(settings)
+
+
+def _check_production_services(settings: Settings) -> None:
+    if not settings.public_url.startswith("https://"):
+        raise ConfigError("TACTFUL_PUBLIC_URL must be an https:// URL in production: "
+                          "helpdesks send secrets and OAuth codes to it")
+    if settings.database_url.startswith("sqlite"):
+        raise ConfigError("DATABASE_URL is SQLite: production needs PostgreSQL "
+                          "(postgresql+psycopg://…)")
+    if settings.embedded_broker:
+        raise ConfigError("CELERY_BROKER_URL (or REDIS_URL) is not set: production needs "
+                          "Redis, not the embedded SQLite queue")
+
+
+MIN_SECRET_CHARS = 32
+MIN_SECRET_BITS = 80
+
+
+def strong_secret(value: str) -> bool:
+    """Long enough, not a repetition, and an estimated entropy of at least 80 bits.
+
+    The estimate is the length times the Shannon entropy of the characters used:
+    "x" * 40 scores 0 and "abcd" * 8 scores 64, while 32 random hex digits score
+    at least about 95 and a token_urlsafe(32) about 190.
+    """
+    if len(value) < MIN_SECRET_CHARS:
+        return False
+    if any(value[p:] == value[:-p] for p in range(1, len(value) // 2 + 1)):
+        return False   # a shorter string repeated ("abcdefgh" * 4, "0123456789" * 3 + "01")
+    counts = [value.count(c) for c in set(value)]
+    per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts)
+    return per_char * len(value) >= MIN_SECRET_BITS
 
 
 def _read_dotenv() -> None:

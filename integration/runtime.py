@@ -56,7 +56,7 @@ def processing(app: Flask | None = None) -> process.Runtime:
     config, built = settings(app), services(app)
     return process.Runtime(
         database=built.database, keyring=built.keyring,
-        limiter=ratelimit.limiter_for(config.broker_url),
+        limiter=ratelimit.limiter_for(config.broker_url, config.redis_key_prefix),
         per_minute=config.rate_limit_per_minute, lease_s=config.processing_lease_s,
         backoff_base_s=config.retry_backoff_base_s, max_attempts=config.max_attempts,
         http_timeout_s=config.http_timeout_s)

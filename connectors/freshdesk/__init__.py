@@ -16,8 +16,12 @@ from connectors.base import (
     Ticket,
     TicketEvent,
 )
+from connectors.errors import NotFound, Unauthorized
 from connectors.freshdesk import provision, tickets, webhook
 from connectors.freshdesk.client import FreshdeskClient
+
+# Freshdesk's default roles whose holders administer the account.
+ADMIN_ROLES = frozenset({"Account Administrator", "Administrator"})
 
 
 class FreshdeskConnector:
@@ -45,6 +49,19 @@ class FreshdeskConnector:
     def whoami(self, installation: InstallationContext) -> dict:
         """The agent our API key acts as (its id feeds the loop guard)."""
         return FreshdeskClient(installation).me()
+
+    def is_account_admin(self, installation: InstallationContext, agent: dict) -> bool:
+        """True when the key's agent holds Freshdesk's Account Administrator or
+        Administrator role (the default roles that may install apps and edit rules).
+
+        Roles are read with the same key: an agent who may not list them is no admin.
+        """
+        try:
+            roles = FreshdeskClient(installation).roles()
+        except (Unauthorized, NotFound):
+            return False
+        admin_roles = {str(r.get("id")) for r in roles if r.get("name") in ADMIN_ROLES}
+        return bool(admin_roles & {str(i) for i in agent.get("role_ids") or ()})
 
     def provision(self, installation: InstallationContext, webhook_url: str,
                   webhook_secret: str) -> provision.Provisioned:

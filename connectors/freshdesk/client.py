@@ -21,7 +21,7 @@ from connectors.freshdesk.schemas import (
     ApiTicketSchema,
     load,
 )
-from connectors.http import DEFAULT_TIMEOUT, VendorClient
+from connectors.http import DEFAULT_TIMEOUT, VendorClient, api_path
 
 API = "/api/v2"
 PER_PAGE = 100
@@ -55,13 +55,21 @@ class FreshdeskClient(VendorClient):
         return load(ApiAgentSchema(), self.get_json(f"{API}/agents/me"), InvalidResponse,
                     "freshdesk agents/me")
 
+    def roles(self) -> list[dict]:
+        """The account's roles (id, name, default); Freshdesk shows them to admins only."""
+        data = self.get_json(f"{API}/roles", params={"per_page": PER_PAGE})
+        if not isinstance(data, list):
+            raise InvalidResponse("freshdesk GET roles: expected a list")
+        return [role for role in data if isinstance(role, dict)]
+
     def ticket(self, ticket_id: str) -> dict:
-        data = self.get_json(f"{API}/tickets/{ticket_id}", params={"include": "requester"})
+        data = self.get_json(api_path(API + "/tickets/{}", ticket_id),
+                             params={"include": "requester"})
         return load(_TICKET, data, InvalidResponse, "freshdesk ticket")
 
     def conversations(self, ticket_id: str) -> list[dict]:
         """Every conversation, oldest first, following the Link header page by page."""
-        url: str | None = f"{API}/tickets/{ticket_id}/conversations"
+        url: str | None = api_path(API + "/tickets/{}/conversations", ticket_id)
         params: dict | None = {"per_page": PER_PAGE, "page": 1}
         found: list[dict] = []
         for _ in range(MAX_PAGES):
@@ -79,14 +87,15 @@ class FreshdeskClient(VendorClient):
     # -- writing ----------------------------------------------------------------
 
     def update_ticket(self, ticket_id: str, changes: dict[str, Any]) -> dict:
-        return self.json_of(self.request("PUT", f"{API}/tickets/{ticket_id}", json=changes))
+        return self.json_of(self.request("PUT", api_path(API + "/tickets/{}", ticket_id),
+                                         json=changes))
 
     def add_private_note(self, ticket_id: str, html: str) -> dict:
-        return self.json_of(self.request("POST", f"{API}/tickets/{ticket_id}/notes",
+        return self.json_of(self.request("POST", api_path(API + "/tickets/{}/notes", ticket_id),
                                          json={"body": html, "private": True}))
 
     def reply(self, ticket_id: str, html: str) -> dict:
-        return self.json_of(self.request("POST", f"{API}/tickets/{ticket_id}/reply",
+        return self.json_of(self.request("POST", api_path(API + "/tickets/{}/reply", ticket_id),
                                          json={"body": html}))
 
     # -- admin (provisioning) ---------------------------------------------------
@@ -99,15 +108,18 @@ class FreshdeskClient(VendorClient):
         return [item for item in data if isinstance(item, dict)]
 
     def create_automation_rule(self, automation_type: int, rule: dict) -> dict:
-        return self.json_of(self.request("POST", f"{API}/automations/{automation_type}/rules",
+        return self.json_of(self.request("POST", api_path(API + "/automations/{}/rules",
+                                                                  automation_type),
                                          json=rule))
 
     def delete_automation_rule(self, automation_type: int, rule_id: str) -> None:
-        self.request("DELETE", f"{API}/automations/{automation_type}/rules/{rule_id}")
+        self.request("DELETE", api_path(API + "/automations/{}/rules/{}", automation_type,
+                                               rule_id))
 
     def update_automation_rule(self, automation_type: int, rule_id: str, rule: dict) -> dict:
         return self.json_of(self.request(
-            "PUT", f"{API}/automations/{automation_type}/rules/{rule_id}", json=rule))
+            "PUT", api_path(API + "/automations/{}/rules/{}", automation_type, rule_id),
+            json=rule))
 
     def create_ticket_field(self, field: dict) -> dict:
         return self.json_of(self.request("POST", f"{API}/admin/ticket_fields", json=field))

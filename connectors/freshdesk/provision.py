@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from connectors.errors import ConnectorError, NotFound
 from connectors.freshdesk.client import FreshdeskClient
 from connectors.freshdesk.webhook import RULE_SOURCE, SECRET_HEADER
+from connectors.http import api_path
 
 CREATION_RULES = 1          # Freshdesk automation types: 1 ticket creation,
 UPDATE_RULES = 4            # 4 ticket updates
@@ -114,7 +115,7 @@ def ensure_rules(client: FreshdeskClient, account: str, url: str, secret: str,
     for event, spec in RULES.items():
         wanted = rule_spec(event, account, url, secret)
         existing = {r.get("name"): r for r in client.list_of(
-            f"/api/v2/automations/{spec['type']}/rules")}
+            api_path("/api/v2/automations/{}/rules", spec["type"]))}
         found = existing.get(spec["name"])
         if found is None:
             found = client.create_automation_rule(spec["type"], wanted)

@@ -6,9 +6,20 @@ REST sends numbers, templated rule webhooks send strings, FDK events mix both.
 """
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
-from connectors.schemas import IdString, TemplatedBodySchema, VendorSchema
+from connectors.schemas import (
+    EventIdString,
+    IdString,
+    StampString,
+    TemplatedBodySchema,
+    VendorSchema,
+)
+
+# Freshdesk ticket ids are positive integers in ASCII digits (display ids, 64-bit at most).
+TICKET_ID = r"[1-9][0-9]{0,18}"
+# Unix milliseconds up to the year 9999: anything larger is not a time Python can hold.
+MAX_UNIX_MS = 253_402_300_799_999
 
 
 class RuleBodySchema(TemplatedBodySchema):
@@ -20,7 +31,7 @@ class RuleBodySchema(TemplatedBodySchema):
     source = fields.String(required=True)
     event = fields.String(required=True)
     ticket_id = fields.String(required=True)
-    updated_at = fields.String(load_default=None, allow_none=True)
+    updated_at = StampString(load_default=None, allow_none=True)
     account = fields.String(load_default=None, allow_none=True)
 
 
@@ -40,11 +51,12 @@ class AppEventSchema(VendorSchema):
     """What the marketplace app's serverless handlers forward (manifest/freshdesk/server)."""
 
     source = fields.String(required=True)
-    event_id = fields.String(required=True)
+    event_id = EventIdString(required=True)
     event = fields.String(required=True)
-    ticket_id = IdString(zero_is_none=False, required=True)
+    ticket_id = IdString(zero_is_none=False, required=True, grammar=TICKET_ID)
     account = fields.String(load_default=None, allow_none=True)
-    occurred_at = fields.Integer(load_default=None, allow_none=True)   # unix milliseconds
+    occurred_at = fields.Integer(load_default=None, allow_none=True,        # unix milliseconds
+                                 validate=validate.Range(0, MAX_UNIX_MS))
     actor = fields.Nested(AppActorSchema, load_default=None, allow_none=True)
     conversation = fields.Nested(AppConversationSchema, load_default=None, allow_none=True)
     changes = fields.List(fields.String(), load_default=None, allow_none=True)
@@ -83,6 +95,7 @@ class ApiConversationSchema(VendorSchema):
 class ApiAgentSchema(VendorSchema):
     id = IdString(zero_is_none=False, required=True)
     contact = fields.Dict(load_default=dict, allow_none=True)
+    role_ids = fields.List(IdString(zero_is_none=False), load_default=list, allow_none=True)
 
 
 def load(schema: Schema, data, error: type[Exception], what: str, **kwargs):

@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 from connectors.base import InstallationContext, TicketEvent
 from connectors.errors import PayloadError, SignatureError
-from connectors.freshdesk.schemas import AppEventSchema, RuleBodySchema, load
+from connectors.freshdesk.schemas import TICKET_ID, AppEventSchema, RuleBodySchema, load
+from connectors.schemas import matches
 
 SECRET_HEADER = "X-Tactful-Secret"
 SIGNATURE_HEADER = "X-Tactful-Signature"
@@ -72,9 +73,13 @@ def _verify_signed(headers: Mapping[str, str], raw_body: bytes, secrets: list[st
                                    given.encode()) for s in secrets]
     if not any(matches):
         raise SignatureError("signature does not match")
-    if not timestamp.isdigit():
+    if not (timestamp.isascii() and timestamp.isdigit()):
         raise SignatureError(f"{TIMESTAMP_HEADER} must be unix seconds")
-    sent = datetime.fromtimestamp(int(timestamp), UTC)
+    try:
+        sent = datetime.fromtimestamp(int(timestamp), UTC)
+    except (OverflowError, OSError, ValueError):
+        # Signed, but no clock reads this: the sender is not the app we installed.
+        raise SignatureError(f"{TIMESTAMP_HEADER} is not a time near now") from None
     if abs(now - sent) > tolerance:
         raise SignatureError("signature timestamp is outside the accepted window")
 
@@ -99,7 +104,7 @@ def _parse_rule_body(payload: dict) -> TicketEvent | None:
     if body["event"] not in ("created", "replied"):
         return None
     ticket_id = body["ticket_id"].strip()
-    if not ticket_id.isdigit():
+    if not matches(TICKET_ID, ticket_id):
         raise PayloadError("ticket_id must be the ticket number "
                            "(was the {{ticket.id}} placeholder left unfilled?)")
     updated_at = (body.get("updated_at") or "").strip()

@@ -12,7 +12,7 @@ from typing import Any
 import requests
 
 from connectors.base import InstallationContext
-from connectors.http import DEFAULT_TIMEOUT, VendorClient, parse_retry_after
+from connectors.http import DEFAULT_TIMEOUT, VendorClient, api_path, parse_retry_after
 from connectors.intercom.schemas import (
     ContactSchema,
     ConversationSchema,
@@ -86,12 +86,13 @@ class IntercomClient(VendorClient):
         return self.validated(MeSchema(), self.get_json("/me"), "me")
 
     def conversation(self, conversation_id: str) -> dict:
-        data = self.get_json(f"/conversations/{conversation_id}",
+        data = self.get_json(api_path("/conversations/{}", conversation_id),
                              params={"display_as": "plaintext"})
         return self.validated(_CONVERSATION, data, "conversation")
 
     def contact(self, contact_id: str) -> dict:
-        return self.validated(ContactSchema(), self.get_json(f"/contacts/{contact_id}"), "contact")
+        data = self.get_json(api_path("/contacts/{}", contact_id))
+        return self.validated(ContactSchema(), data, "contact")
 
     def conversation_attributes(self) -> dict[str, dict]:
         """Writable, live conversation data attributes of this workspace, by name."""
@@ -109,7 +110,7 @@ class IntercomClient(VendorClient):
 
     def attach_tag(self, conversation_id: str, tag_id: str, admin_id: str) -> None:
         # Additive: attaching one tag never touches the conversation's other tags.
-        self.request("POST", f"/conversations/{conversation_id}/tags",
+        self.request("POST", api_path("/conversations/{}/tags", conversation_id),
                      json={"id": tag_id, "admin_id": admin_id})
 
     def reply(self, conversation_id: str, admin_id: str, body_html: str,
@@ -117,11 +118,11 @@ class IntercomClient(VendorClient):
         """An internal note by default; "comment" is a reply the customer sees."""
         body = {"message_type": message_type, "type": "admin", "admin_id": admin_id,
                 "body": body_html}
-        return self.json_of(self.request("POST", f"/conversations/{conversation_id}/reply",
-                                         json=body))
+        path = api_path("/conversations/{}/reply", conversation_id)
+        return self.json_of(self.request("POST", path, json=body))
 
     def update_conversation(self, conversation_id: str, changes: dict[str, Any]) -> dict:
-        return self.json_of(self.request("PUT", f"/conversations/{conversation_id}",
+        return self.json_of(self.request("PUT", api_path("/conversations/{}", conversation_id),
                                          json=changes))
 
     def revoke_token(self) -> None:

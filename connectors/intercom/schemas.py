@@ -11,7 +11,12 @@ from datetime import UTC, datetime
 
 from marshmallow import ValidationError, fields
 
-from connectors.schemas import IdString, VendorSchema
+from connectors.schemas import EventIdString, IdString, VendorSchema
+
+# Intercom conversation ids are ASCII digits (e.g. "21322009097"); workspace ids
+# (app id codes) are short letters and digits (the sandbox adds "-").
+CONVERSATION_ID = r"[0-9]{1,24}"
+WORKSPACE_ID = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
 
 
 class Timestamp(fields.Field):
@@ -21,7 +26,10 @@ class Timestamp(fields.Field):
         if value is None or value == 0 or isinstance(value, bool):
             return None
         if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-            return datetime.fromtimestamp(float(value), UTC)
+            try:
+                return datetime.fromtimestamp(float(value), UTC)
+            except (OverflowError, OSError, ValueError):
+                raise ValidationError("unix time out of range") from None
         if isinstance(value, str):
             try:
                 parsed = datetime.fromisoformat(value.strip())
@@ -80,7 +88,7 @@ class TagListSchema(VendorSchema):
 class ConversationSchema(VendorSchema):
     """GET /conversations/{id} (2.x shape), and `data.item` of conversation notifications."""
 
-    id = IdString(required=True)
+    id = IdString(required=True, grammar=CONVERSATION_ID)
     title = fields.String(load_default=None, allow_none=True)
     created_at = Timestamp(load_default=None)
     updated_at = fields.Raw(load_default=None, allow_none=True)
@@ -100,16 +108,16 @@ class NotificationSchema(VendorSchema):
     """The webhook envelope; `data.item` is validated per topic."""
 
     type = fields.String(load_default=None, allow_none=True)
-    id = fields.String(load_default=None, allow_none=True)   # null on `ping`
+    id = EventIdString(load_default=None, allow_none=True)   # null on `ping`
     topic = fields.String(required=True)
-    app_id = IdString(required=True)
+    app_id = IdString(required=True, grammar=WORKSPACE_ID)
     created_at = Timestamp(load_default=None)
     delivery_attempts = fields.Integer(load_default=1, allow_none=True)
     data = fields.Nested(NotificationDataSchema, required=True)
 
 
 class UninstallSchema(VendorSchema):
-    app_id = IdString(required=True)
+    app_id = IdString(required=True, grammar=WORKSPACE_ID)
 
 
 class ContactSchema(VendorSchema):

@@ -12,7 +12,7 @@ import requests
 
 from connectors.base import InstallationContext
 from connectors.errors import InvalidResponse
-from connectors.http import DEFAULT_TIMEOUT, VendorClient
+from connectors.http import DEFAULT_TIMEOUT, VendorClient, api_path
 from connectors.zendesk.schemas import CommentsResponseSchema, TicketResponseSchema
 
 MARKETPLACE_HEADERS = ("X-Zendesk-Marketplace-Name", "X-Zendesk-Marketplace-Organization-Id",
@@ -57,24 +57,26 @@ class ZendeskClient(VendorClient):
         return self._object(self.get_json("/api/v2/users/me.json"), "user")
 
     def ticket(self, ticket_id: str) -> dict:
-        data = self.get_json(f"/api/v2/tickets/{ticket_id}.json", params={"include": "users"})
+        data = self.get_json(api_path("/api/v2/tickets/{}.json", ticket_id),
+                             params={"include": "users"})
         return self.validated(_TICKET, data, "ticket")
 
     def recent_comments(self, ticket_id: str) -> dict:
-        data = self.get_json(f"/api/v2/tickets/{ticket_id}/comments.json", params={
+        data = self.get_json(api_path("/api/v2/tickets/{}/comments.json", ticket_id), params={
             "include": "users", "sort": "-created_at", "page[size]": RECENT_COMMENTS})
         return self.validated(_COMMENTS, data, "comments")
 
     # Writing
     def update_ticket(self, ticket_id: str, changes: dict[str, Any], updated_stamp: str) -> dict:
         body = {"ticket": {**changes, "safe_update": True, "updated_stamp": updated_stamp}}
-        data = self.json_of(self.request("PUT", f"/api/v2/tickets/{ticket_id}.json", json=body))
+        data = self.json_of(self.request("PUT", api_path("/api/v2/tickets/{}.json", ticket_id),
+                                                 json=body))
         return self._object(data, "ticket")
 
     def add_tags(self, ticket_id: str, tags: list[str], updated_stamp: str) -> list[str]:
         """Adds to the ticket's tags (PUT on /tags is additive; PUT on the ticket replaces)."""
         body = {"tags": tags, "safe_update": "true", "updated_stamp": updated_stamp}
-        data = self.json_of(self.request("PUT", f"/api/v2/tickets/{ticket_id}/tags.json",
+        data = self.json_of(self.request("PUT", api_path("/api/v2/tickets/{}/tags.json", ticket_id),
                                          json=body))
         return list(data.get("tags") or [])
 

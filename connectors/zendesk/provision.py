@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from connectors.errors import NotFound
+from connectors.http import api_path
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.webhook import TRIGGER_SOURCE
 
@@ -66,7 +67,7 @@ def provision(client: ZendeskClient, account: str, webhook_url: str,
     created: list[str] = []
     fields = ensure_ticket_fields(client, created)
     webhook_id = ensure_webhook(client, webhook_url, signing_secret, created)
-    secret = client.get_json(f"/api/v2/webhooks/{webhook_id}/signing_secret")
+    secret = client.get_json(api_path("/api/v2/webhooks/{}/signing_secret", webhook_id))
     trigger_ids = ensure_triggers(client, webhook_id, account, created)
     return Provisioned(
         remote={"fields": fields, "webhook_id": webhook_id, "trigger_ids": trigger_ids},
@@ -118,7 +119,7 @@ def ensure_triggers(client: ZendeskClient, webhook_id: str, account: str,
         elif found.get("actions") != wanted["actions"] or found.get("conditions") != \
                 wanted["conditions"]:
             # Points at an old webhook, or an admin edited it: put ours back.
-            client.replace(f"/api/v2/triggers/{found['id']}.json", "trigger", wanted)
+            client.replace(api_path("/api/v2/triggers/{}.json", found["id"]), "trigger", wanted)
             created.append(f"trigger {spec['title']!r} (updated)")
         ids[event] = str(found["id"])
     return ids
@@ -126,9 +127,10 @@ def ensure_triggers(client: ZendeskClient, webhook_id: str, account: str,
 
 def unprovision(client: ZendeskClient, remote: dict) -> None:
     """Remove the triggers and webhook (ticket fields stay: they hold agents' data)."""
-    paths = [f"/api/v2/triggers/{i}.json" for i in (remote.get("trigger_ids") or {}).values()]
+    paths = [api_path("/api/v2/triggers/{}.json", i)
+             for i in (remote.get("trigger_ids") or {}).values()]
     if remote.get("webhook_id"):
-        paths.append(f"/api/v2/webhooks/{remote['webhook_id']}")
+        paths.append(api_path("/api/v2/webhooks/{}", remote["webhook_id"]))
     for path in paths:
         with contextlib.suppress(NotFound):
             client.delete(path)

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from connectors.schemas import IdString, TemplatedBodySchema, VendorSchema
+from connectors.schemas import (
+    EventIdString,
+    IdString,
+    StampString,
+    TemplatedBodySchema,
+    VendorSchema,
+)
+
+# Zendesk ticket ids are positive 64-bit integers, written in ASCII digits.
+TICKET_ID = r"[1-9][0-9]{0,18}"
 
 
 class ViaSchema(VendorSchema):
@@ -18,10 +27,10 @@ class ViaSchema(VendorSchema):
 class TicketDetailSchema(VendorSchema):
     """`detail` of a ticket event: the ticket after the change."""
 
-    id = IdString(required=True)
+    id = IdString(required=True, zero_is_none=False, grammar=TICKET_ID)
     actor_id = IdString(load_default=None)
     requester_id = IdString(load_default=None)
-    updated_at = fields.String(load_default=None)
+    updated_at = StampString(load_default=None)
     via = fields.Nested(ViaSchema, load_default=None)
 
 
@@ -43,9 +52,9 @@ class EventEnvelopeSchema(VendorSchema):
     """Event-subscription webhooks: `zen:event-type:…` with the ticket in `detail`."""
 
     type = fields.String(required=True)
-    id = fields.String(required=True)
+    id = EventIdString(required=True)
     account_id = IdString(load_default=None)
-    time = fields.String(load_default=None)
+    time = StampString(load_default=None)
     subject = fields.String(load_default=None)
     detail = fields.Dict(load_default=dict)
     event = fields.Dict(load_default=dict)
@@ -61,7 +70,7 @@ class TriggerBodySchema(TemplatedBodySchema):
     event = fields.String(required=True)
     ticket_id = fields.String(required=True)
     account = fields.String(load_default=None)
-    updated_at = fields.String(load_default=None)
+    updated_at = StampString(load_default=None)
     actor_id = IdString(load_default=None)
     via = fields.String(load_default=None)
 

@@ -18,7 +18,9 @@ from marshmallow import ValidationError
 
 from connectors.base import InstallationContext, TicketEvent
 from connectors.errors import PayloadError, SignatureError
+from connectors.schemas import matches
 from connectors.zendesk.schemas import (
+    TICKET_ID,
     EventBodySchema,
     EventEnvelopeSchema,
     TicketDetailSchema,
@@ -54,11 +56,13 @@ def check_freshness(timestamp: str, now: datetime,
     """Reject replays: the signed timestamp must be within `tolerance` of our clock."""
     try:
         sent = datetime.fromisoformat(timestamp)
-    except ValueError:
-        raise SignatureError("signature timestamp is not ISO-8601") from None
-    if sent.tzinfo is None:
-        sent = sent.replace(tzinfo=UTC)
-    if abs(now - sent) > tolerance:
+        if sent.tzinfo is None:
+            sent = sent.replace(tzinfo=UTC)
+        fresh = abs(now - sent) <= tolerance
+    except (ValueError, OverflowError):
+        # Year 1 or 9999 with an offset overflows the subtraction: not a real send time.
+        raise SignatureError("signature timestamp is not an ISO-8601 time near now") from None
+    if not fresh:
         raise SignatureError("signature timestamp is outside the accepted window")
 
 
@@ -135,18 +139,35 @@ def _parse_trigger_body(payload: dict) -> TicketEvent | None:
     if body["event"] not in ("created", "replied"):
         return None
     ticket_id = body["ticket_id"].strip()
-    if not ticket_id.isdigit():
+    if not matches(TICKET_ID, ticket_id):
         raise PayloadError("trigger body ticket_id must be the ticket number "
                            "(was the {{ticket.id}} placeholder left unfilled?)")
-    updated_at = body.get("updated_at") or ""
+    updated_at = (body.get("updated_at") or "").strip()
     if _UNFILLED_PLACEHOLDER.search(updated_at):
         updated_at = ""
-    # Trigger bodies carry no event id: the ticket's update time identifies the change.
-    event_id = f"trigger:{body['event']}:{ticket_id}:{updated_at or 'unknown'}"
     return TicketEvent(
-        provider_event_id=event_id, ticket_id=ticket_id, kind=body["event"],
+        provider_event_id=_trigger_event_id(body["event"], ticket_id, updated_at),
+        ticket_id=ticket_id, kind=body["event"],
         occurred_at=parse_time(updated_at), actor_id=body.get("actor_id"),
         via=normalise_via(body.get("via")), account=body.get("account") or None)
+
+
+def _trigger_event_id(event: str, ticket_id: str, updated_at: str) -> str:
+    """Trigger bodies carry no event id: the ticket's update time identifies the change.
+
+    A ticket is created once, so "created" needs no time. A reply does: without the
+    exact update time every later reply on the ticket would look like the first one
+    and be dropped as a duplicate for the dedup window, so a reply body without it
+    (a hand-edited trigger, or a date-only placeholder such as {{ticket.updated_at}})
+    is refused, naming the placeholder the trigger must send.
+    """
+    if event == "created":
+        return f"trigger:created:{ticket_id}:{updated_at or 'unknown'}"
+    stamp = parse_time(updated_at)
+    if stamp is None or "T" not in updated_at.upper():
+        raise PayloadError("a reply's trigger body needs updated_at with the time of the "
+                           "change: send \"updated_at\": \"{{ticket.updated_at_with_timestamp}}\"")
+    return f"trigger:replied:{ticket_id}:{updated_at}"
 
 
 def normalise_via(value) -> str | None:

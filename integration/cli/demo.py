@@ -192,9 +192,12 @@ def demo_cmd(provider: str, tickets: int, as_json: bool) -> None:
     upgrade(env["DATABASE_URL"])
     logs = os.path.join(data_dir, "logs")
     os.makedirs(logs)
-    children = [processes.start(processes.web_cmd("127.0.0.1", int(base_url.rsplit(":", 1)[1]),
-                                                  workers=1), env, f"{logs}/web.log"),
-                processes.start(processes.worker_cmd(2), env, f"{logs}/worker.log")]
+    processes.exit_on_sigterm()
+    port = int(base_url.rsplit(":", 1)[1])
+    children = [processes.start(processes.web_cmd("127.0.0.1", port, workers=1), env,
+                                f"{logs}/web.log", tie_to_parent=True),
+                processes.start(processes.worker_cmd(2), env, f"{logs}/worker.log",
+                                tie_to_parent=True)]
     app = None
     try:
         if not processes.wait_http(f"{base_url}/readyz", timeout=60, proc=children[0]):

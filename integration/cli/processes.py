@@ -5,6 +5,8 @@ signals processes it started, by PID.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import subprocess
@@ -14,19 +16,28 @@ from collections.abc import Mapping
 
 import requests
 
+GUNICORN_CONFIG = "python:integration.gunicorn_config"
+PR_SET_PDEATHSIG = 1    # from <sys/prctl.h>
+
 
 def python_cmd(*args: str) -> list[str]:
     return [sys.executable, *args]
 
 
 def web_cmd(host: str, port: int, workers: int = 2, threads: int = 4) -> list[str]:
-    return python_cmd("-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-                      "--threads", str(threads), "--access-logfile", "-", "--log-level",
-                      "warning", "integration.wsgi:app")
+    return python_cmd("-m", "gunicorn", "--config", GUNICORN_CONFIG, "--bind", f"{host}:{port}",
+                      "--workers", str(workers), "--threads", str(threads),
+                      "--access-logfile", "-", "--log-level", "warning", "integration.wsgi:app")
+
+
+def log_level() -> str:
+    """TACTFUL_LOG_LEVEL for Celery's own --loglevel (event.retry, event.failed and
+    sweep.republished are INFO lines: a fixed WARNING hid them)."""
+    return (os.environ.get("TACTFUL_LOG_LEVEL") or "INFO").strip().upper()
 
 
 def worker_cmd(concurrency: int = 2, beat: bool = False, queues: str = "tactful") -> list[str]:
-    cmd = python_cmd("-m", "celery", "-A", "tasks.worker", "worker", "--loglevel", "WARNING",
+    cmd = python_cmd("-m", "celery", "-A", "tasks.worker", "worker", "--loglevel", log_level(),
                      "--concurrency", str(concurrency), "-Q", queues, "--without-gossip",
                      "--without-mingle", "--without-heartbeat")
     if beat:
@@ -36,18 +47,48 @@ def worker_cmd(concurrency: int = 2, beat: bool = False, queues: str = "tactful"
     return cmd
 
 
+def _die_with(parent_pid: int):
+    """A preexec_fn: the child gets SIGTERM when the process that started it dies.
+
+    Linux's PR_SET_PDEATHSIG, so a SIGKILLed `tactful run` or `tactful demo` leaves
+    no orphans (its children are in their own sessions, so no terminal signal
+    reaches them). If the parent died before the call took effect, exit at once.
+    """
+    def arrange() -> None:
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            return   # not Linux: the caller's own cleanup is all there is
+        if os.getppid() != parent_pid:
+            os._exit(1)
+    return arrange
+
+
 def start(cmd: list[str], env: Mapping[str, str] | None = None,
-          log_path: str | None = None) -> subprocess.Popen:
+          log_path: str | None = None, tie_to_parent: bool = False) -> subprocess.Popen:
+    """Start our own process. `tie_to_parent` (Linux): it is stopped when this process
+    dies, even by SIGKILL; only for callers on the main thread, since the kernel ties
+    the child to the thread that started it."""
     full_env = {**os.environ, **(env or {})}
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    preexec = _die_with(os.getpid()) if tie_to_parent and sys.platform == "linux" else None
     try:
         # A new session per child so stop() can signal its whole group (gunicorn and
         # celery both fork workers) without touching anything else on the machine.
         return subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=preexec)
     finally:
         if log_path:
             out.close()   # the child holds its own descriptor
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so `finally` blocks stop our children cleanly
+    (Python's default for SIGTERM ends the process without running them)."""
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, handler)
 
 
 def stop(proc: subprocess.Popen, timeout: float = 10, sig: int = signal.SIGTERM) -> None:

@@ -37,7 +37,7 @@ def beat_cmd() -> None:
     """Run the periodic jobs (sweep every 30 s, retention hourly)."""
     load_settings()
     os.execv(sys.executable, processes.python_cmd(
-        "-m", "celery", "-A", "tasks.worker", "beat", "--loglevel", "WARNING"))
+        "-m", "celery", "-A", "tasks.worker", "beat", "--loglevel", processes.log_level()))
 
 
 @click.command("run")
@@ -58,10 +58,12 @@ def run_cmd(host: str, port: int, demo: bool, demo_tickets: int) -> None:
     log_dir = os.path.join(settings.data_dir, "logs")
     os.makedirs(log_dir, exist_ok=True)
     env = {"TACTFUL_PUBLIC_URL": f"http://{host}:{port}"}
+    # Tied to this process: if it is killed, even by SIGKILL, web and worker stop too.
     children = [
-        processes.start(processes.web_cmd(host, port), env, os.path.join(log_dir, "web.log")),
+        processes.start(processes.web_cmd(host, port), env, os.path.join(log_dir, "web.log"),
+                        tie_to_parent=True),
         processes.start(processes.worker_cmd(2, beat=True), env,
-                        os.path.join(log_dir, "worker.log")),
+                        os.path.join(log_dir, "worker.log"), tie_to_parent=True),
     ]
     try:
         _report_ready(f"http://{host}:{port}", children[0], log_dir)

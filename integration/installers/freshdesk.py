@@ -28,6 +28,18 @@ _ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 class InstallError(Exception):
     """The domain or key cannot be installed; the message says why (never the key)."""
 
+    status = 400
+
+
+class KeyRejected(InstallError):
+    status = 401
+
+
+class NotProven(InstallError):
+    """The caller proved neither that it is the installed app nor an account admin."""
+
+    status = 403
+
 
 @dataclass(frozen=True)
 class Installed:
@@ -52,16 +64,68 @@ def account_and_base(domain: str, api_base: str | None) -> tuple[str, str]:
 
 def verify_key(account: str, api_base: str, api_key: str) -> str:
     """Ask Freshdesk who the key belongs to; returns the agent id (for the loop guard)."""
-    probe = InstallationContext(id="-", provider="freshdesk", account=account,
-                                api_base=api_base, credentials={"api_key": api_key},
-                                webhook_secrets=[])
+    probe = _probe(account, api_base, api_key)
+    return str(_key_owner(probe)["id"])
+
+
+def _probe(account: str, api_base: str, api_key: str) -> InstallationContext:
+    return InstallationContext(id="-", provider="freshdesk", account=account,
+                               api_base=api_base, credentials={"api_key": api_key},
+                               webhook_secrets=[])
+
+
+def _key_owner(probe: InstallationContext) -> dict:
     try:
-        return str(CONNECTOR.whoami(probe)["id"])
+        return CONNECTOR.whoami(probe)
     except Unauthorized:
-        raise InstallError("Freshdesk rejected the API key (GET /api/v2/agents/me)") from None
+        raise KeyRejected("Freshdesk rejected the API key (GET /api/v2/agents/me)") from None
     except ConnectorError as exc:
         raise InstallError(f"could not reach Freshdesk to check the key: "
                            f"{type(exc).__name__}: {exc.args[-1]}") from None
+
+
+def _is_admin(probe: InstallationContext, agent: dict) -> bool:
+    try:
+        return CONNECTOR.is_account_admin(probe, agent)
+    except ConnectorError as exc:
+        raise InstallError(f"could not reach Freshdesk to check the agent's role: "
+                           f"{type(exc).__name__}") from None
+
+
+def register(database: Database, keyring: Keyring, public_url: str, *, domain: str,
+             api_key: str, current: InstallationContext | None,
+             app_proven: bool) -> Installed:
+    """The marketplace app's registration (POST /apps/freshdesk/install).
+
+    `current` is the account's active installation, if any; `app_proven` says the
+    request was signed with its webhook secret, i.e. it comes from the installed app.
+    Otherwise only an account administrator's key may install or take over. Taking
+    over never rotates the secret: the app's stored copy and any automation rules
+    keep working.
+    """
+    account, base = account_and_base(domain, None)
+    probe = _probe(account, base, api_key)
+    agent = _key_owner(probe)
+    if not app_proven and not _is_admin(probe, agent):
+        raise NotProven("this API key belongs to an agent who is not an account "
+                        "administrator; install the app as an admin, or sign the request "
+                        "as the installed app")
+    credentials = {"api_key": api_key, "actor_id": str(agent["id"])}
+    if current is None:
+        secret = installations.new_webhook_secret()
+        with database.session() as session:
+            installation_id = installations.create(
+                session, keyring, provider="freshdesk", account=account, api_base=base,
+                credentials=credentials, webhook_secret=secret).id
+    else:
+        installation_id, secret = current.id, current.webhook_secrets[0]
+        installations.save_credentials(database, keyring, installation_id, credentials)
+    url = f"{public_url.rstrip('/')}/webhooks/freshdesk/{installation_id}"
+    log.info("installation.registered", extra=fields(provider="freshdesk",
+                                                     installation=installation_id,
+                                                     existing=current is not None,
+                                                     app_proven=app_proven))
+    return Installed(installation_id, account, url, secret, credentials["actor_id"])
 
 
 def install(database: Database, keyring: Keyring, public_url: str, *, domain: str,

@@ -39,13 +39,16 @@ class LocalLimiter:
 
 
 class RedisLimiter:
-    def __init__(self, url: str):
+    def __init__(self, url: str, key_prefix: str = ""):
         import redis
         self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        # TACTFUL_REDIS_KEY_PREFIX: two deployments (or test runs) sharing one Redis
+        # must not spend from each other's budgets.
+        self.key_prefix = key_prefix
 
     def take(self, key: str, limit: int) -> float:
         window = int(time.time() // WINDOW_S)
-        name = f"tactful:rl:{key}:{window}"
+        name = f"{self.key_prefix}tactful:rl:{key}:{window}"
         pipe = self._redis.pipeline()
         pipe.incr(name)
         pipe.expire(name, WINDOW_S * 2)
@@ -53,14 +56,14 @@ class RedisLimiter:
         return 0.0 if count <= limit else (window + 1) * WINDOW_S - time.time()
 
 
-_limiters: dict[str, object] = {}
+_limiters: dict[tuple[str, str], object] = {}
 
 
-def limiter_for(broker_url: str):
-    if broker_url not in _limiters:
-        _limiters[broker_url] = RedisLimiter(broker_url) \
+def limiter_for(broker_url: str, key_prefix: str = ""):
+    if (broker_url, key_prefix) not in _limiters:
+        _limiters[(broker_url, key_prefix)] = RedisLimiter(broker_url, key_prefix) \
             if broker_url.startswith(("redis://", "rediss://")) else LocalLimiter()
-    return _limiters[broker_url]
+    return _limiters[(broker_url, key_prefix)]
 
 
 @contextmanager

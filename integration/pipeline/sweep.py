@@ -18,7 +18,7 @@ from integration.logs import fields
 from integration.pipeline import handoff, locks
 from integration.store import installations
 from integration.store.db import Database
-from integration.store.models import Event, EventStatus, utcnow
+from integration.store.models import Event, EventStatus, OAuthState, utcnow
 
 log = logging.getLogger("tactful.sweep")
 SWEEP_LOCK = "sweep"
@@ -96,7 +96,10 @@ def run_retention(database: Database, settings: Settings) -> dict:
         rows = session.execute(delete(Event).where(
             Event.received_at < dedup_cutoff, Event.status.in_(EventStatus.FINAL))).rowcount
         purged = installations.purge_uninstalled(session, settings.uninstall_grace_days, now)
+        # An OAuth state is useless once expired (the callback refuses it), and anyone
+        # can create one with GET /oauth/<provider>/start.
+        states = session.execute(delete(OAuthState).where(OAuthState.expires_at < now)).rowcount
     result = {"payloads_dropped": payloads, "events_deleted": rows,
-              "installations_purged": purged}
+              "installations_purged": purged, "oauth_states_deleted": states}
     log.info("retention.done", extra=fields(**result))
     return result

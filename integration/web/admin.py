@@ -11,10 +11,13 @@ from flask import Blueprint, abort, request
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from connectors.errors import PayloadError
 from integration.pipeline import handoff, process
 from integration.runtime import database, settings
 from integration.store import installations
 from integration.store.models import Event, EventStatus, Installation
+from integration.web import bodies
+from integration.web.analyze_api import analyze_key
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 
@@ -56,6 +59,7 @@ def _installation_json(row: Installation) -> dict:
     return {"id": row.id, "provider": row.provider, "account": row.account,
             "status": row.status, "settings": row.settings or {},
             "webhook_url": installations.webhook_url(settings().public_url, row.provider, row.id),
+            "analyze_key": analyze_key(settings().secret_key, row.id),
             "created_at": row.created_at.isoformat()}
 
 
@@ -75,9 +79,10 @@ def get_installation(installation_id: str):
 
 @bp.put("/installations/<installation_id>/settings")
 def put_settings(installation_id: str):
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return {"error": "invalid-request", "reason": "body must be a JSON object"}, 400
+    try:
+        body = bodies.request_json_object()
+    except PayloadError as exc:
+        return {"error": "invalid-request", "reason": exc.reason}, 400
     try:
         loaded = InstallationSettingsSchema().load(body)
         loaded = {k: v for k, v in loaded.items() if v is not None}

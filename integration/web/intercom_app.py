@@ -8,7 +8,6 @@ enrichments follow after the grace period. Forged → 401 and nothing changes.
 """
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, request
@@ -22,6 +21,7 @@ from integration.logs import fields
 from integration.pipeline import uninstall
 from integration.runtime import database, keyring, settings
 from integration.store import installations
+from integration.web import bodies
 
 bp = Blueprint("intercom_app", __name__)
 log = logging.getLogger("tactful.intercom")
@@ -52,12 +52,9 @@ def uninstalled():
 
 
 def _workspace_of(raw: bytes) -> str:
+    payload = bodies.json_object(raw, mimetype=request.mimetype or None)
     try:
-        payload = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise PayloadError("body is not valid JSON") from None
-    try:
-        workspace = UninstallSchema().load(payload if isinstance(payload, dict) else {})["app_id"]
+        workspace = UninstallSchema().load(payload)["app_id"]
     except ValidationError as exc:
         raise PayloadError(f"uninstall notification: {exc.messages}") from None
     if not workspace:

@@ -21,7 +21,7 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from flask import Blueprint, abort, current_app, redirect, request
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from connectors import registry
 from connectors.base import OAuthDescriptor
@@ -29,11 +29,16 @@ from connectors.errors import ConnectorError
 from integration.logs import fields
 from integration.runtime import database, keyring, settings
 from integration.store.models import OAuthState, utcnow
+from integration.web import throttle
 
 bp = Blueprint("oauth", __name__, url_prefix="/oauth")
 log = logging.getLogger("tactful.oauth")
 STATE_TTL = timedelta(minutes=10)
 TOKEN_TIMEOUT_S = (3.05, 10.0)
+# /start is anonymous and writes a row: a budget per client address, and a ceiling on
+# unexpired states in all (far above real installs, which take one each for minutes).
+STARTS_PER_ADDRESS_PER_MINUTE = 20
+MAX_PENDING_STATES = 1_000
 
 
 def _error(status: int, code: str, reason: str):
@@ -83,6 +88,9 @@ def start(provider: str):
         return _error(400, "invalid-account",
                       f"?{descriptor.account_param}= must name the account to install")
     client_id, _secret = client_credentials(provider)
+    refused = _refuse_flood()
+    if refused is not None:
+        return refused
     state, verifier = secrets.token_urlsafe(32), generate_token(64)
     redirect_uri = _redirect_uri(provider)
     with database().session() as session:
@@ -98,6 +106,26 @@ def start(provider: str):
             code_verifier=verifier if descriptor.pkce else None)
     log.info("oauth.started", extra=fields(provider=provider))
     return redirect(url)
+
+
+def _refuse_flood():
+    """429 when this address started too many installs, or too many are pending."""
+    wait = throttle.wait_for("oauth-start", throttle.client_address(),
+                             STARTS_PER_ADDRESS_PER_MINUTE)
+    if wait > 0:
+        log.warning("oauth.start-throttled")
+        return throttle.too_many(wait, "too many installs started from this address")
+    with database().session() as session:
+        now = utcnow()
+        pending = session.scalar(select(func.count()).select_from(OAuthState)
+                                 .where(OAuthState.expires_at >= now))
+        if pending >= MAX_PENDING_STATES:
+            # Expired rows are useless; drop them here too, not only at retention.
+            session.execute(delete(OAuthState).where(OAuthState.expires_at < now))
+            log.warning("oauth.too-many-pending", extra=fields(pending=pending))
+            return throttle.too_many(STATE_TTL.total_seconds(),
+                                     "too many installs are in progress; try again later")
+    return None
 
 
 def take_state(provider: str, state: str) -> OAuthState | None:

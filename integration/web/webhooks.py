@@ -7,7 +7,6 @@ gets 200 so the vendor neither retries nor disables us.
 """
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 
@@ -15,12 +14,13 @@ from flask import Blueprint, abort, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors import registry
-from connectors.errors import PayloadError, SignatureError, WebhookError
+from connectors.errors import SignatureError, WebhookError
 from integration.logs import fields
 from integration.pipeline import handoff, inbox
 from integration.pipeline.publisher import publisher_for
 from integration.runtime import database, keyring, settings
 from integration.store import installations
+from integration.web import bodies
 
 bp = Blueprint("webhooks", __name__)
 log = logging.getLogger("tactful.webhook")
@@ -136,6 +136,9 @@ def _store_and_hand_off(connector, ctx, payload):
                       "the payload names an account other than this installation's")
     try:
         accepted = inbox.accept(database(), ctx.id, event, payload)
+    except inbox.Unstorable as exc:
+        log.info("webhook.unstorable", extra=fields(provider=connector.key, installation=ctx.id))
+        return _error(400, "invalid-payload", str(exc))
     except SQLAlchemyError:
         return _database_down()
     if not accepted.duplicate:
@@ -159,16 +162,7 @@ def _hand_off(event_id: int) -> None:
 
 
 def _parse_json(raw: bytes) -> dict:
-    mimetype = request.mimetype or ""
-    if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
-        raise PayloadError(f"content type must be application/json, not {mimetype}")
-    try:
-        payload = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError(f"body is not valid JSON: {exc}") from None
-    if not isinstance(payload, dict):
-        raise PayloadError("body must be a JSON object")
-    return payload
+    return bodies.json_object(raw, mimetype=request.mimetype or None)
 
 
 def _connector_or_404(provider: str):

@@ -91,6 +91,23 @@ test('onAppInstall registers the domain and keeps the returned secret', async fu
   assert.deepStrictEqual(calls.rendered, [null]);
 });
 
+test('a first install is sent unsigned: the admin key is the proof', async function () {
+  const { handlers, calls } = platform({
+    reply: { installation_id: 'in_abc', webhook_secret: SECRET }
+  });
+  await handlers.onAppInstallHandler({ iparams: { freshdesk_domain: 'acme.freshdesk.com' } });
+  assert.strictEqual(calls.requests[0].request.context.signature, '');
+});
+
+test('re-registering signs with the stored secret, proving it is the installed app',
+  async function () {
+    const { handlers, calls } = platform({
+      installed: true, reply: { installation_id: 'in_abc', webhook_secret: SECRET }
+    });
+    await handlers.onAppInstallHandler({ iparams: { freshdesk_domain: 'acme.freshdesk.com' } });
+    verifySignature(calls.requests[0].request);
+  });
+
 test('onAppInstall blocks the install with a reason when Tactful refuses', async function () {
   const { handlers, calls } = platform({ fail: 401 });
   await handlers.onAppInstallHandler({ iparams: { freshdesk_domain: 'acme.freshdesk.com' } });
