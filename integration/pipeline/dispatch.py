@@ -10,8 +10,9 @@ messages of each other installation.
 
 One pass: count what each installation has in flight; walk the installations with due
 events, least recently served first; claim each one's next due events up to its cap
-(an atomic UPDATE … RETURNING; FOR UPDATE SKIP LOCKED on PostgreSQL) and up to its
-outbound budget (a slot per event is reserved now and prepaid to the worker); publish.
+and up to its outbound budget (a ticket's calls are reserved now and prepaid to the
+worker) with one conditional UPDATE … RETURNING (atomic on PostgreSQL and SQLite: a row
+a worker or another dispatcher took first is not ours); publish.
 Events that cannot get budget stay on their list, and a timer wakes the dispatcher at
 the earliest next free slot or due time.
 
@@ -93,17 +94,23 @@ def _installations_with_due_events(database: Database, now: datetime) -> list:
     return database.autocommit(lambda c: c.execute(query).all())
 
 
-def _claim(database: Database, installation_id: str, limit: int, now: datetime) -> list:
-    """Atomically take up to `limit` due events of one installation (oldest first)."""
-    picked = select(Event.id).where(Event.installation_id == installation_id,
-                                    ready_filter(now)).order_by(Event.id).limit(limit)
-    if database.dialect == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
-    statement = update(Event).where(Event.id.in_(picked.scalar_subquery()), ready_filter(now)) \
-        .values(status=EventStatus.QUEUED, lease_holder=None,
-                lease_until=now + timedelta(seconds=DISPATCH_LEASE_S)) \
-        .returning(Event.id, Event.prepaid_calls)
-    return sorted(database.autocommit(lambda c: c.execute(statement).all()))
+def _due(database: Database, installation_id: str, limit: int, now: datetime) -> list:
+    """The installation's next `limit` due events, oldest first: (id, prepaid calls)."""
+    query = select(Event.id, Event.prepaid_calls).where(
+        Event.installation_id == installation_id, ready_filter(now)).order_by(Event.id) \
+        .limit(limit)
+    return database.autocommit(lambda c: c.execute(query).all())
+
+
+def _claim(database: Database, event_ids: list[int], now: datetime) -> list[int]:
+    """Atomically take the events that are still due: a conditional UPDATE … RETURNING, so
+    a worker or another dispatcher that got one first keeps it (row locks decide)."""
+    if not event_ids:
+        return []
+    statement = update(Event).where(Event.id.in_(event_ids), ready_filter(now)).values(
+        status=EventStatus.QUEUED, lease_holder=None,
+        lease_until=now + timedelta(seconds=DISPATCH_LEASE_S)).returning(Event.id)
+    return sorted(database.autocommit(lambda c: c.scalars(statement).all()))
 
 
 _SET_PREPAID = update(Event).where(Event.id.in_(bindparam("b_ids", expanding=True))).values(
@@ -118,29 +125,26 @@ def release(database: Database, event_ids: list[int]) -> None:
         database.autocommit(lambda c: c.execute(_RELEASE, {"b_ids": list(event_ids)}))
 
 
-def _budget_for(d: Dispatcher, installation_id: str, settings: dict, claimed: list,
-                result: PassResult) -> tuple[list[int], list[int]]:
-    """Split claims into (go, give back): reserved ones go; others need a slot now."""
+def _budget_for(d: Dispatcher, installation_id: str, settings: dict, due: list,
+                result: PassResult) -> list[int]:
+    """Which due events may go now: those with calls reserved already, then others while
+    the budget grants a ticket's calls (reserved for them: prepaid to the worker)."""
     per_minute = int((settings or {}).get("rate_limit_per_minute") or d.per_minute)
     cost = min(d.calls_per_ticket, ratelimit.burst_calls(per_minute))
-    go, granted, back = [], [], []
-    for event_id, prepaid in claimed:
+    go = [event_id for event_id, prepaid in due if prepaid > 0]
+    granted = []
+    for event_id, prepaid in due:
         if prepaid > 0:
-            go.append(event_id)
-            continue
-        if back:
-            back.append(event_id)
             continue
         wait = d.limiter.take(installation_id, per_minute, cost=cost)
         if wait > 0:
-            back.append(event_id)
             result.next_due_s = min(wait, result.next_due_s or wait)
-        else:
-            granted.append(event_id)
+            break
+        granted.append(event_id)
     if granted:
         d.database.autocommit(lambda c: c.execute(_SET_PREPAID, {"b_ids": granted,
                                                                  "b_calls": cost}))
-    return go + granted, back
+    return sorted(go + granted)
 
 
 def run_pass(d: Dispatcher, now: datetime | None = None) -> PassResult:
@@ -152,9 +156,8 @@ def run_pass(d: Dispatcher, now: datetime | None = None) -> PassResult:
         room = d.cap - in_flight.get(installation_id, 0)
         if room <= 0:
             continue
-        claimed = _claim(d.database, installation_id, room, now)
-        go, back = _budget_for(d, installation_id, settings, claimed, result)
-        release(d.database, back)
+        due = _due(d.database, installation_id, room, now)
+        go = _claim(d.database, _budget_for(d, installation_id, settings, due, result), now)
         result.claimed += len(go)
         if go:
             result.served.append(installation_id)
