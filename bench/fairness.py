@@ -22,6 +22,7 @@ The run is bounded: it stops after the window (and a grace for the last quiet ti
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -34,14 +35,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.e2e import KEY, PG, REDIS, NoteWatcher, first_sent, processes_free_port
-from bench.pg import vacuum
 from integration.cli import processes
 
 WARM_UP_S = 20.0
 
 
-def service_env(data_dir: str, base_url: str) -> dict:
-    return {"DATABASE_URL": PG, "CELERY_BROKER_URL": REDIS, "TACTFUL_ENCRYPTION_KEYS": KEY,
+def service_env(data_dir: str, base_url: str, database_url: str) -> dict:
+    return {"DATABASE_URL": database_url, "CELERY_BROKER_URL": REDIS,
+            "TACTFUL_ENCRYPTION_KEYS": KEY,
             "TACTFUL_DATA_DIR": data_dir, "TACTFUL_PUBLIC_URL": base_url,
             "TACTFUL_LOG_LEVEL": "WARNING",
             "TACTFUL_REDIS_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}:"}
@@ -82,7 +83,31 @@ def calls_so_far(sandbox, account: str) -> int:
     return sandbox.sandbox.account("zendesk", account).window_count
 
 
+@contextlib.contextmanager
+def own_database():
+    """A fresh PostgreSQL database for this run (dropped after): other runs' rows and
+    migrations never mix into the figures."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    base = make_url(PG)
+    name = f"tactful_fairness_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def run(args) -> dict:
+    with own_database() as database_url:
+        return run_on(args, database_url)
+
+
+def run_on(args, database_url: str) -> dict:
     from sqlalchemy import func, select
 
     from integration.app import create_app
@@ -92,12 +117,11 @@ def run(args) -> dict:
     from integration.sandbox.server import serve_in_thread
     from integration.store.migrate import upgrade
     from integration.store.models import Event, EventStatus
-    upgrade(PG)
-    vacuum(PG)
+    upgrade(database_url)
     port = processes_free_port()
     base_url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data_dir:
-        env = service_env(data_dir, base_url)
+        env = service_env(data_dir, base_url, database_url)
         os.environ.update(env)
         sandbox = serve_in_thread()
         app = create_app()
