@@ -167,8 +167,9 @@ def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
         return _wait_for_budget(rt, event, 0, "vendor",
                                 f"rate limited by the vendor: {exc.args[-1]}")
     except locks.LockBusy:
+        # Its reserved calls went back to the budget on the way out: it asks again.
         return wait(rt, event, "ticket", "another event for this ticket is being processed",
-                    random.uniform(0.5, 2.0), prepaid=event.prepaid_calls)
+                    random.uniform(0.5, 2.0))
     except ReauthNeeded as exc:
         return wait(rt, event, "reauth", str(exc), None)
     except ConnectorError as exc:

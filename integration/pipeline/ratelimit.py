@@ -7,6 +7,7 @@ per-minute window would wake every waiting event at the same minute boundary; he
 each wait ends at the installation's next free slot, so a backlog drains at the
 budget's rate without a thundering herd. In any 60 s, at most `limit + burst` calls.
 
+A negative cost gives reserved calls back (never beyond the burst allowance).
 `take(..., reserve=True)` books a future slot even when none is free now and returns
 how long until it: the dispatcher and the worker use it to give a waiting event a
 due time of its own, spread at the budget's rate. The event then runs with those
@@ -158,4 +159,9 @@ def budget(limiter, installation_id: str, per_minute: int, prepaid: int = 0):
         yield meter
     finally:
         outbound_throttle.reset(token)
+        unused = meter.prepaid - meter.calls
+        if unused > 0:
+            # Reserved for a typical ticket but not needed (this one made fewer calls):
+            # give them back, or the installation would drain below its budget.
+            limiter.take(installation_id, per_minute, cost=-unused)
 
