@@ -44,7 +44,6 @@ class Settings:
     log_level: str = "INFO"
     max_body_bytes: int = 256 * 1024
     sweep_interval_s: int = 30
-    sweep_grace_s: int = 60
     payload_retention_days: int = 7
     dedup_retention_days: int = 30
     uninstall_grace_days: int = 7
@@ -55,6 +54,8 @@ class Settings:
     admin_token: str = ""
     redis_key_prefix: str = ""           # isolates tenants of one Redis (and parallel test runs)
     rate_limit_per_minute: int = 300
+    inflight_per_installation: int = 8   # events per installation queued or running at once
+    max_event_age_h: float = 48.0        # a still-waiting event older than this is dead-lettered
     handoff: str = "background"          # or "inline" (in the request), "relay" (tactful relay)
     intercom_client_id: str = ""
     intercom_client_secret: str = ""
@@ -104,6 +105,8 @@ def load_settings(overrides: dict | None = None) -> Settings:
         admin_token=_env("TACTFUL_ADMIN_TOKEN"),
         redis_key_prefix=_env("TACTFUL_REDIS_KEY_PREFIX"),
         rate_limit_per_minute=int(_env("TACTFUL_RATE_LIMIT_PER_MINUTE", "300")),
+        inflight_per_installation=int(_env("TACTFUL_INFLIGHT_PER_INSTALLATION", "8")),
+        max_event_age_h=float(_env("TACTFUL_MAX_EVENT_AGE_H", "48")),
         payload_retention_days=int(_env("TACTFUL_PAYLOAD_RETENTION_DAYS", "7")),
         uninstall_grace_days=int(_env("TACTFUL_UNINSTALL_GRACE_DAYS", "7")),
         intercom_client_id=_env("INTERCOM_CLIENT_ID"),
@@ -136,6 +139,10 @@ def check_settings(settings: Settings) -> None:
     if settings.handoff not in ("background", "inline", "relay"):
         raise ConfigError(f"TACTFUL_HANDOFF must be background, inline or relay, not "
                           f"{settings.handoff!r}")
+    if settings.inflight_per_installation < 1:
+        raise ConfigError("TACTFUL_INFLIGHT_PER_INSTALLATION must be at least 1")
+    if settings.max_event_age_h <= 0:
+        raise ConfigError("TACTFUL_MAX_EVENT_AGE_H must be a positive number of hours")
     if not settings.production:
         return
     if settings.secret_key == DEV_SECRET or not strong_secret(settings.secret_key):

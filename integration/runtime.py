@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from integration.config import Settings
-from integration.pipeline import process, ratelimit
+from integration.pipeline import dispatch, process, ratelimit
 from integration.store.crypto import Keyring
 from integration.store.db import Database
 
@@ -59,4 +59,10 @@ def processing(app: Flask | None = None) -> process.Runtime:
         limiter=ratelimit.limiter_for(config.broker_url, config.redis_key_prefix),
         per_minute=config.rate_limit_per_minute, lease_s=config.processing_lease_s,
         backoff_base_s=config.retry_backoff_base_s, max_attempts=config.max_attempts,
-        http_timeout_s=config.http_timeout_s)
+        http_timeout_s=config.http_timeout_s, max_age_s=config.max_event_age_h * 3600)
+
+
+def dispatcher(app: Flask | None = None) -> dispatch.Dispatcher:
+    """The fair dispatcher (per-installation caps and budgets) for the current app."""
+    app = app or current_app
+    return dispatch.from_settings(database(app), app.extensions["celery"], settings(app))

@@ -20,6 +20,7 @@ RETRY_BACKOFF_MAX_S = 480
 # Must exceed the hard limit plus the longest retry countdown, or Redis redelivers
 # a task that is merely waiting for its ETA.
 VISIBILITY_TIMEOUT_S = 900
+DISPATCH_INTERVAL_S = 5.0
 
 
 def celery_config(broker_url: str, sweep_interval_s: int, key_prefix: str = "") -> dict:
@@ -53,6 +54,9 @@ def celery_config(broker_url: str, sweep_interval_s: int, key_prefix: str = "") 
         "task_default_queue": "tactful",
         "beat_schedule": {
             "sweep": {"task": "tactful.sweep", "schedule": float(sweep_interval_s)},
+            # Timers wake the dispatcher for each due event; this is the safety net
+            # (a lost timer, an installation re-activated by another process).
+            "dispatch": {"task": "tactful.dispatch", "schedule": DISPATCH_INTERVAL_S},
             "retention": {"task": "tactful.retention", "schedule": 3600.0},
         },
     }

@@ -1,16 +1,23 @@
-"""Periodic jobs: the sweep (outbox relay) and retention."""
+"""Periodic and triggered jobs: the dispatcher, the sweep (outbox relay) and retention."""
 from __future__ import annotations
 
 from celery import shared_task
-from flask import current_app
 
-from integration.pipeline import sweep
-from integration.runtime import database, settings
+from integration.pipeline import dispatch, sweep
+from integration.runtime import database, dispatcher, settings
+
+
+@shared_task(name="tactful.dispatch", ignore_result=True)
+def dispatch_task() -> int:
+    """Hand due events to the queue, a few per installation, least recently served first.
+    Sent when events arrive, as a timer for the next due event, and by beat."""
+    return dispatch.request(dispatcher()).published
 
 
 @shared_task(name="tactful.sweep", ignore_result=True)
 def sweep_task() -> int:
-    """Re-enqueue events stored but never delivered, or abandoned by a dead worker."""
+    """Dead-letter events past their maximum age, then re-deliver anything lost."""
+    from flask import current_app
     return sweep.run_sweep(database(), current_app.extensions["celery"], settings()).published
 
 

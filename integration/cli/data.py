@@ -63,18 +63,14 @@ def keys_rotate() -> None:
 
 
 @click.command("sweep")
-@click.option("--grace", default=None, type=int,
-              help="seconds a pending event may wait before it counts as undelivered")
-def sweep_cmd(grace: int | None) -> None:
-    """Re-enqueue events stored but never delivered, or abandoned by a dead worker."""
+def sweep_cmd() -> None:
+    """Dead-letter events past their maximum age, then re-deliver anything lost."""
     from integration.pipeline import sweep
     from integration.runtime import database, settings
     with _app() as app:
-        result = sweep.run_sweep(database(app), app.extensions["celery"], settings(app), grace)
-        if result.skipped_locked:
-            click.echo("another sweep is running; nothing done")
-        else:
-            click.echo(f"claimed {result.claimed} event(s), published {result.published}")
+        result = sweep.run_sweep(database(app), app.extensions["celery"], settings(app))
+        click.echo(f"expired {result.expired} event(s), dispatched {result.claimed}, "
+                   f"published {result.published}")
 
 
 @click.command("relay")
@@ -83,20 +79,18 @@ def sweep_cmd(grace: int | None) -> None:
 def relay_cmd(interval: float) -> None:
     """Publish newly stored events to the queue in batches (for TACTFUL_HANDOFF=relay).
 
-    The web process then only commits rows; this loop claims them and hands them
-    to Celery over one connection. Stop with Ctrl-C.
+    The web process then only commits rows; this loop runs the dispatcher, which hands
+    them to Celery within each installation's cap. Stop with Ctrl-C.
     """
     import time
 
-    from integration.pipeline import sweep
-    from integration.runtime import database, settings
+    from integration.pipeline import dispatch
+    from integration.runtime import dispatcher
     with _app() as app:
         click.echo(f"relaying stored events every {interval}s (Ctrl-C to stop)")
         try:
             while True:
-                result = sweep.run_sweep(database(app), app.extensions["celery"],
-                                         settings(app), grace_s=0)
-                if result.claimed < sweep.BATCH:
+                if not dispatch.request(dispatcher(app)).claimed:
                     time.sleep(interval)
         except KeyboardInterrupt:
             click.echo("relay stopped")
@@ -132,16 +126,46 @@ def events_group(ctx, failed: bool, limit: int, as_json: bool) -> None:
 
 
 @events_group.command("retry")
-@click.argument("event_id", type=int)
-def events_retry(event_id: int) -> None:
-    """Re-drive a failed (dead-lettered) event now."""
-    from integration.pipeline import handoff, process
+@click.argument("event_id", type=int, required=False)
+@click.option("--failed", "all_failed", is_flag=True,
+              help="re-drive every dead-lettered event (with the filters below)")
+@click.option("--installation", default=None, help="only this installation's events")
+@click.option("--since", default=None, help="only events failed within this long: 30m, 2h, 7d")
+def events_retry(event_id: int | None, all_failed: bool, installation: str | None,
+                 since: str | None) -> None:
+    """Re-drive a failed event (ID), or many (--failed [--installation ID] [--since 2h])."""
+    from integration.pipeline import handoff, redrive
     from integration.runtime import database
+    if (event_id is None) == (not all_failed):
+        raise click.UsageError("give either an event ID or --failed")
+    if event_id is not None and (installation or since):
+        raise click.UsageError("--installation and --since go with --failed")
+    try:
+        window = redrive.parse_duration(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
     with _app() as app:
-        if not process.retry_failed(database(app), event_id):
-            raise click.ClickException(f"event {event_id} is not failed or ignored (or not found)")
-        sent = handoff.publish(app.extensions["celery"], [event_id])
-        click.echo(f"event {event_id} re-queued" + ("" if sent else
-                                                    "; broker down, the sweep will deliver it"))
+        if event_id is not None:
+            if not redrive.retry_failed(database(app), event_id):
+                raise click.ClickException(
+                    f"event {event_id} is not failed or ignored (or not found)")
+            per_installation = {"": 1}
+        else:
+            per_installation = redrive.retry_failed_bulk(database(app), installation, window)
+        sent = handoff.trigger_dispatch(app.extensions["celery"]) if per_installation else True
+    _print_redrive(event_id, per_installation, sent)
 
 
+def _print_redrive(event_id: int | None, per_installation: dict[str, int], sent: bool) -> None:
+    later = "" if sent else " (broker down: the sweep hands them out when it is back)"
+    if event_id is not None:
+        click.echo(f"event {event_id} re-queued{later}")
+        return
+    total = sum(per_installation.values())
+    if not total:
+        click.echo("no failed events matched; nothing re-queued")
+        return
+    click.echo(f"re-queued {total} failed event(s) from {len(per_installation)} "
+               f"installation(s){later}; each drains within its cap and budget:")
+    for installation_id, count in per_installation.items():
+        click.echo(f"  {installation_id}  {count}")

@@ -18,6 +18,7 @@ from integration.logs import fields
 
 log = logging.getLogger("tactful.handoff")
 ENRICH_TASK = "tactful.enrich"
+DISPATCH_TASK = "tactful.dispatch"
 CHUNK = 100
 
 
@@ -49,3 +50,15 @@ def publish(celery_app: Celery, event_ids: list[int]) -> int:
         log.warning("handoff.publish-failed",
                     extra=fields(error=type(exc).__name__, unsent=len(event_ids) - sent))
     return sent
+
+
+def trigger_dispatch(celery_app: Celery, countdown: float | None = None) -> bool:
+    """Ask a worker to run the dispatcher (now, or after `countdown` seconds: a timer for
+    the next due event). Best-effort: beat runs it periodically anyway."""
+    try:
+        celery_app.send_task(DISPATCH_TASK, countdown=countdown,
+                             queue=celery_app.conf.task_default_queue)
+        return True
+    except Exception as exc:  # noqa: BLE001 - broker down: beat or the next trigger covers it
+        log.warning("handoff.dispatch-trigger-failed", extra=fields(error=type(exc).__name__))
+        return False

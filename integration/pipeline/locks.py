@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, or_
+from sqlalchemy import bindparam, delete, or_, select
 
 from integration.store.db import Database, per_dialect
 from integration.store.models import Lock, utcnow
@@ -40,6 +40,29 @@ def try_acquire(database: Database, name: str, holder: str, ttl_s: float) -> boo
               "b_expires": now + timedelta(seconds=ttl_s)}
     statement = _ACQUIRE[database.dialect]
     return database.autocommit(lambda c: c.execute(statement, params).first()) is not None
+
+
+_STAMP = per_dialect(lambda insert: insert(Lock).values(
+    name=bindparam("b_name"), holder=bindparam("b_holder"), expires_at=bindparam("b_expires"),
+).on_conflict_do_update(
+    index_elements=[Lock.name],
+    set_={"holder": bindparam("b_holder"), "expires_at": bindparam("b_expires")}))
+_READ = select(Lock.holder, Lock.expires_at).where(Lock.name == bindparam("b_name"))
+
+
+def stamp(database: Database, name: str, expires_at=None) -> str:
+    """Write a fresh token (and a time) under `name`, taken or not: a doorbell, not a lock.
+    The dispatcher compares tokens to learn whether anyone rang while it worked."""
+    token = new_holder()
+    params = {"b_name": name, "b_holder": token, "b_expires": expires_at or utcnow()}
+    database.autocommit(lambda c: c.execute(_STAMP[database.dialect], params))
+    return token
+
+
+def read(database: Database, name: str) -> tuple[str, object] | None:
+    """(holder, expires_at) stored under `name`, or None."""
+    row = database.autocommit(lambda c: c.execute(_READ, {"b_name": name}).first())
+    return (row.holder, row.expires_at) if row is not None else None
 
 
 def release(database: Database, name: str, holder: str) -> None:

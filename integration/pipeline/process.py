@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from connectors import registry
@@ -47,15 +47,17 @@ class Runtime:
     per_minute: int = ratelimit.DEFAULT_PER_MINUTE
     lease_s: float = 330.0        # task hard limit (300) + margin
     backoff_base_s: float = 2.0
-    max_attempts: int = 8         # deliveries counted in the database, not by the broker
+    max_attempts: int = 8         # failures counted in the database, not by the broker
     http_timeout_s: float = 10.0  # vendor calls, unless an installation sets its own
+    max_age_s: float = 48 * 3600  # a still-waiting event older than this is dead-lettered
+    calls_per_ticket: int = 5     # vendor calls one enrichment typically makes (reservations)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str                   # done / ignored / failed / skipped / retry
+    status: str                   # done / ignored / failed / skipped / retry / wait
     reason: str = ""
-    countdown: float = 0.0
+    countdown: float = 0.0        # retry / wait: seconds until the event is due (0: unknown)
 
 
 def backoff_s(rt: Runtime, attempt: int) -> float:
@@ -66,23 +68,28 @@ def backoff_s(rt: Runtime, attempt: int) -> float:
 
 # The hot statements are built once with named parameters: a statement rebuilt with
 # its values inlined costs SQLAlchemy a fresh cache key on every call.
+# Claimable: dispatched (queued), or a redelivery of a run whose lease ran out or is
+# ours, or (a message published outside the dispatcher) a ready event that is due.
 _CLAIM = update(Event).where(
     Event.id == bindparam("b_id"), Event.status.in_(EventStatus.OPEN),
-    or_(Event.lease_until.is_(None), Event.lease_until < bindparam("b_now"),
-        Event.lease_holder == bindparam("b_holder"), Event.status == EventStatus.QUEUED),
+    or_(Event.status == EventStatus.QUEUED,
+        Event.lease_holder == bindparam("b_holder"),
+        and_(or_(Event.lease_until.is_(None), Event.lease_until < bindparam("b_now")),
+             or_(Event.status == EventStatus.PROCESSING, Event.next_attempt_at.is_(None),
+                 Event.next_attempt_at <= bindparam("b_now")))),
 ).values(status=EventStatus.PROCESSING, attempts=Event.attempts + 1,
          lease_until=bindparam("b_until"), lease_holder=bindparam("b_holder"),
          ).returning(*Event.__table__.columns)
 _FINISH = update(Event).where(Event.id == bindparam("b_id")).values(
     status=bindparam("b_status"), last_error=bindparam("b_reason"), lease_until=None,
-    lease_holder=None, next_attempt_at=None)
+    lease_holder=None, next_attempt_at=None, wait_reason=None, prepaid_calls=0)
 _INSERT_EFFECT, _INSERT_ENRICHMENT = insert(Effect), insert(Enrichment)
 _DONE_BEFORE = select(Effect.id).where(Effect.installation_id == bindparam("b_installation"),
                                        Effect.op_key == bindparam("b_key"))
 
 
 def claim(rt: Runtime, event_id: int, task_id: str) -> Event | None:
-    """Take the event's lease unless it is final or someone else holds it.
+    """Take the event's lease unless it is final, not yet due, or someone else holds it.
 
     One UPDATE … RETURNING, committed on its own: the row comes back with the lease,
     without a second round trip to read it.
@@ -101,41 +108,70 @@ def finish(rt: Runtime, event_id: int, status: str, reason: str = "") -> Outcome
     return Outcome(status, reason)
 
 
-def schedule_retry(rt: Runtime, event: Event, countdown: float, reason: str,
-                   counts: bool = True) -> Outcome:
-    """Retry later. `counts=False` for waits that are not failures (another event holds
-    the ticket): they give the attempt back, so waiting never dead-letters an event."""
-    if counts and event.attempts >= rt.max_attempts:
+def schedule_retry(rt: Runtime, event: Event, countdown: float, reason: str) -> Outcome:
+    """A failure (5xx, timeout, unexpected error): counts an attempt; due after a backoff.
+
+    The lease is dropped: the dispatcher hands the event out again once it is due."""
+    if event.attempts >= rt.max_attempts:
         return finish(rt, event.id, EventStatus.FAILED,
                       f"gave up after {event.attempts} attempts: {reason}")
     now = utcnow()
-    attempts = Event.attempts if counts else Event.attempts - 1
     rt.database.autocommit(lambda c: c.execute(update(Event).where(Event.id == event.id).values(
-        status=EventStatus.RETRYING, last_error=reason, attempts=attempts,
-        next_attempt_at=now + timedelta(seconds=countdown),
-        # Held through the countdown so the sweep leaves the retry message alone.
-        lease_until=now + timedelta(seconds=countdown + rt.lease_s))))
+        status=EventStatus.RETRYING, last_error=reason, wait_reason=None, prepaid_calls=0,
+        next_attempt_at=now + timedelta(seconds=countdown), lease_until=None,
+        lease_holder=None)))
     log.info("event.retry", extra=fields(event_id=event.id, countdown=round(countdown, 2),
                                          reason=reason, attempt=event.attempts))
     return Outcome("retry", reason, countdown)
 
 
+def wait(rt: Runtime, event: Event, reason: str, why: str, countdown: float | None,
+         prepaid: int = 0) -> Outcome:
+    """Flow control (budget, vendor Retry-After, re-authorisation, a busy ticket): not a
+    failure. The attempt is given back and `waits` counts instead; only age ends it.
+    `countdown=None`: due when something else changes (the installation is re-activated)."""
+    now = utcnow()
+    if (now - event.received_at).total_seconds() > rt.max_age_s:
+        hours = round(rt.max_age_s / 3600, 1)
+        return finish(rt, event.id, EventStatus.FAILED,
+                      f"still waiting after the maximum age of {hours} h: {why}")
+    due = None if countdown is None else now + timedelta(seconds=countdown)
+    rt.database.autocommit(lambda c: c.execute(update(Event).where(Event.id == event.id).values(
+        status=EventStatus.WAITING, attempts=Event.attempts - 1, waits=Event.waits + 1,
+        wait_reason=reason, last_error=why, prepaid_calls=prepaid, next_attempt_at=due,
+        lease_until=None, lease_holder=None)))
+    log.info("event.wait", extra=fields(event_id=event.id, reason=reason,
+                                        countdown=None if countdown is None
+                                        else round(countdown, 2)))
+    return Outcome("wait", why, countdown or 0.0)
+
+
 def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
     event = claim(rt, event_id, task_id)
     if event is None:
-        return Outcome("skipped", "final, or leased by another delivery")
+        return Outcome("skipped", "final, not due, or leased by another delivery")
     if event.attempts > rt.max_attempts:
         # Redelivered after its worker died again and again (a poison message): park it.
         return finish(rt, event.id, EventStatus.FAILED,
                       f"gave up after {event.attempts - 1} deliveries: {event.last_error or ''}")
     try:
         return _process_claimed(rt, event)
+    except ratelimit.BudgetSpent as exc:
+        return _wait_for_budget(rt, event, exc.calls, "budget",
+                                "waiting for the installation's outbound budget")
     except RateLimited as exc:
-        return schedule_retry(rt, event, exc.retry_after + random.uniform(0, 1),
-                              f"rate limited: {exc.args[-1]}")
+        # The vendor's Retry-After holds the whole account: pause its budget, then book
+        # this event a slot after the pause like any other budget wait.
+        rt.limiter.pause(event.installation_id, _per_minute(rt, event.installation_id),
+                         exc.retry_after)
+        return _wait_for_budget(rt, event, 0, "vendor",
+                                f"rate limited by the vendor: {exc.args[-1]}")
     except locks.LockBusy:
-        return schedule_retry(rt, event, random.uniform(0.5, 2.0),
-                              "another event for this ticket is being processed", counts=False)
+        # Its reserved calls went back to the budget on the way out: it asks again.
+        return wait(rt, event, "ticket", "another event for this ticket is being processed",
+                    random.uniform(0.5, 2.0))
+    except ReauthNeeded as exc:
+        return wait(rt, event, "reauth", str(exc), None)
     except ConnectorError as exc:
         if exc.retryable:
             return schedule_retry(rt, event, backoff_s(rt, event.attempts),
@@ -147,9 +183,29 @@ def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
                               f"unexpected {type(exc).__name__}")
 
 
+def _wait_for_budget(rt: Runtime, event: Event, calls: int, reason: str, why: str) -> Outcome:
+    """Book the event its own future slot (the next run's calls, reserved) and wait for it."""
+    per_minute = _per_minute(rt, event.installation_id)
+    calls = max(rt.calls_per_ticket, calls)
+    countdown = rt.limiter.take(event.installation_id, per_minute, cost=calls, reserve=True)
+    return wait(rt, event, reason, why, countdown, prepaid=calls)
+
+
+def _per_minute(rt: Runtime, installation_id: str) -> int:
+    row = installations.fetch_row(rt.database, installation_id)
+    configured = (row.settings or {}).get("rate_limit_per_minute") if row is not None else None
+    return int(configured or rt.per_minute)
+
+
+class ReauthNeeded(RuntimeError):
+    """The installation's credentials are rejected: wait for its re-authorisation."""
+
+
 def _process_claimed(rt: Runtime, event: Event) -> Outcome:
     database = rt.database
     row = installations.fetch_row(database, event.installation_id)
+    if row is not None and row.status == installations.NEEDS_REAUTH:
+        raise ReauthNeeded("installation needs re-authorisation")
     if row is None or row.status != installations.ACTIVE:
         status = row.status if row else "missing"
         return finish(rt, event.id, EventStatus.IGNORED, f"installation {status}")
@@ -158,7 +214,7 @@ def _process_claimed(rt: Runtime, event: Event) -> Outcome:
     connector = registry.get(ctx.provider)
     per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
     # One event per ticket at a time, so two events about one message cannot both write.
-    with ratelimit.budget(rt.limiter, ctx.id, per_minute), \
+    with ratelimit.budget(rt.limiter, ctx.id, per_minute, prepaid=event.prepaid_calls), \
             locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=rt.lease_s,
                        holder=event.lease_holder):
         try:
@@ -174,13 +230,13 @@ def _process_claimed(rt: Runtime, event: Event) -> Outcome:
                 raise _needs_reauth(database, ctx.id) from None
 
 
-def _needs_reauth(database: Database, installation_id: str) -> Unauthorized:
+def _needs_reauth(database: Database, installation_id: str) -> ReauthNeeded:
     with database.session() as session:
         session.execute(update(installations.Installation).where(
             installations.Installation.id == installation_id).values(
             status=installations.NEEDS_REAUTH))
     log.warning("installation.needs-reauth", extra=fields(installation=installation_id))
-    return Unauthorized("credentials rejected after one refresh: installation needs "
+    return ReauthNeeded("credentials rejected after one refresh: installation needs "
                         "re-authorisation")
 
 
@@ -239,12 +295,3 @@ def _record(rt, ctx, event, ticket, plan, written) -> None:
     log.info("event.done", extra=fields(event_id=event.id, installation=ctx.id,
                                         tags_added=len(written["tags"])))
 
-
-def retry_failed(database: Database, event_id: int) -> bool:
-    """Re-drive a dead-lettered event (`tactful events retry ID`)."""
-    with database.session() as session:
-        result = session.execute(update(Event).where(
-            Event.id == event_id, Event.status.in_((EventStatus.FAILED, EventStatus.IGNORED)),
-        ).values(status=EventStatus.PENDING, attempts=0, last_error=None, lease_until=None,
-                 lease_holder=None, next_attempt_at=None))
-        return result.rowcount == 1

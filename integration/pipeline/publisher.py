@@ -1,11 +1,14 @@
-"""Background hand-off: the webhook commits, this thread publishes, in batches.
+"""Background hand-off: the webhook commits, this thread asks for a dispatch.
 
 Why: a broker round trip per request (`send_task` ~1.3 ms of server time here)
 halves ingest throughput. The row is already durable when the receiver answers,
-so publishing may happen a moment later on another thread: one producer
-connection, many messages per wake-up. If this process dies first, the rows
-stay `pending` and the sweep publishes them after its grace period — the same
-path that covers a broker outage.
+so the hand-off may happen a moment later on another thread. What it hands off is
+not the event itself but one `tactful.dispatch` message per wake-up, however many
+events arrived meanwhile: the dispatcher then publishes them within each
+installation's cap (integration/pipeline/dispatch.py), so a burst into one
+installation cannot flood the shared queue. If this process dies first, the rows
+stay `pending` and beat's dispatch or the sweep hands them out — the same path
+that covers a broker outage.
 """
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ from integration.logs import fields
 from integration.pipeline import handoff
 
 log = logging.getLogger("tactful.publisher")
-MAX_BATCH = 200
 
 
 class BackgroundPublisher:
@@ -62,16 +64,16 @@ class BackgroundPublisher:
                 self._idle.set()
                 self._wake.wait()
             batch = []
-            while self._queue and len(batch) < MAX_BATCH:
+            # Everything waiting: one dispatch request covers all of it.
+            while self._queue:
                 batch.append(self._queue.popleft())
             return batch
 
     def _run(self) -> None:
         while True:
             batch = self._take_batch()
-            sent = handoff.publish(self.celery_app, batch)
-            if sent < len(batch):
-                log.warning("publisher.left-for-sweep", extra=fields(count=len(batch) - sent))
+            if not handoff.trigger_dispatch(self.celery_app):
+                log.warning("publisher.left-for-sweep", extra=fields(count=len(batch)))
 
 
 def publisher_for(app) -> BackgroundPublisher:

@@ -61,12 +61,15 @@ class EventStatus:
     PENDING = "pending"        # stored, not yet handed to the queue
     QUEUED = "queued"          # published to the broker
     PROCESSING = "processing"  # a worker holds the lease
-    RETRYING = "retrying"      # waiting for a retry countdown
+    RETRYING = "retrying"      # failed, due again after a backoff (counts an attempt)
+    WAITING = "waiting"        # flow control: budget, vendor Retry-After or re-authorisation
     DONE = "done"
     IGNORED = "ignored"        # genuine, but nothing to do (loop guard, stale, uninstalled)
     FAILED = "failed"          # dead-lettered: gave up, reason in last_error
 
-    OPEN = (PENDING, QUEUED, PROCESSING, RETRYING)
+    OPEN = (PENDING, QUEUED, PROCESSING, RETRYING, WAITING)
+    READY = (PENDING, RETRYING, WAITING)   # on the installation's ready list once due
+    IN_FLIGHT = (QUEUED, PROCESSING)      # counted against the installation's cap
     FINAL = (DONE, IGNORED, FAILED)
 
 
@@ -86,6 +89,9 @@ class Installation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
                                                  nullable=False)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the dispatcher last handed out this installation's events: installations are
+    # served least-recently-served first, so none waits behind another's backlog.
+    last_dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         UniqueConstraint("provider", "account", name="uq_installations_provider_account"),
@@ -105,6 +111,14 @@ class Event(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     status: Mapped[str] = mapped_column(String(16), default=EventStatus.PENDING, nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    # Flow-control waits are not attempts: counted apart, and never dead-letter by number
+    # (only by age, TACTFUL_MAX_EVENT_AGE_H).
+    waits: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    wait_reason: Mapped[str | None] = mapped_column(String(16))   # budget / vendor / reauth
+    # Outbound calls already reserved from the installation's budget for the next run.
+    prepaid_calls: Mapped[int] = mapped_column(Integer, default=0, server_default="0",
+                                               nullable=False)
+    # When the event is due (again); NULL means now. Its ready list is ordered by id.
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The Celery task id holding the lease: a message requeued after its worker
@@ -119,6 +133,7 @@ class Event(Base):
         UniqueConstraint("installation_id", "provider_event_id", name="uq_events_dedup"),
         Index("ix_events_status_next", "status", "next_attempt_at"),
         Index("ix_events_ticket", "installation_id", "ticket_id"),
+        Index("ix_events_ready", "installation_id", "status", "next_attempt_at"),
     )
 
 

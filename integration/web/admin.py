@@ -1,4 +1,4 @@
-"""Admin API: installations and their settings, events and dead letters.
+"""Admin API: installations and their settings, events, dead letters and re-drives.
 
 Bearer-token protected (TACTFUL_ADMIN_TOKEN). Our own API rejects unknown
 fields, unlike vendor payload schemas which must tolerate new ones.
@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, request
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from connectors.errors import PayloadError
-from integration.pipeline import handoff, process
+from integration.pipeline import handoff, redrive
 from integration.runtime import database, settings
 from integration.store import installations
 from integration.store.models import Event, EventStatus, Installation
@@ -43,6 +43,17 @@ class EventQuerySchema(Schema):
 
     status = fields.String(validate=validate.OneOf(EventStatus.OPEN + EventStatus.FINAL))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+
+
+class BulkRetrySchema(Schema):
+    """`POST /api/admin/events/retry`: which dead letters to re-drive."""
+
+    class Meta:
+        unknown = RAISE
+
+    status = fields.String(required=True, validate=validate.OneOf([EventStatus.FAILED]))
+    installation = fields.String(load_default=None, validate=validate.Length(1, 40))
+    since = fields.String(load_default=None)
 
 
 @bp.before_request
@@ -126,15 +137,59 @@ def list_events():
     with database().session() as session:
         return {"events": [{"id": e.id, "installation": e.installation_id,
                             "ticket": e.ticket_id, "kind": e.kind, "status": e.status,
-                            "attempts": e.attempts, "last_error": e.last_error,
+                            "attempts": e.attempts, "waits": e.waits,
+                            "wait_reason": e.wait_reason, "last_error": e.last_error,
+                            "due_at": e.next_attempt_at and e.next_attempt_at.isoformat(),
                             "received_at": e.received_at.isoformat()}
                            for e in session.scalars(stmt)]}
 
 
 @bp.post("/events/<int:event_id>/retry")
 def retry_event(event_id: int):
-    from flask import current_app
-    if not process.retry_failed(database(), event_id):
+    if not redrive.retry_failed(database(), event_id):
         return {"error": "not-retryable", "reason": "event is not failed or ignored"}, 409
-    handoff.publish(current_app.extensions["celery"], [event_id])
+    _dispatch_soon()
     return {"status": "requeued", "event_id": event_id}, 202
+
+
+@bp.post("/events/retry")
+def retry_events():
+    """Re-drive dead letters in bulk: all, one installation's, or those failed recently."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return {"error": "invalid-request", "reason": "body must be a JSON object"}, 400
+    try:
+        query = BulkRetrySchema().load(body)
+        since = redrive.parse_duration(query["since"]) if query["since"] else None
+    except ValidationError as exc:
+        return {"error": "invalid-request", "reasons": exc.messages}, 400
+    except ValueError as exc:
+        return {"error": "invalid-request", "reasons": {"since": [str(exc)]}}, 400
+    if query["installation"] is not None:
+        with database().session() as session:
+            if session.get(Installation, query["installation"]) is None:
+                abort(404, "no such installation")
+    per_installation = redrive.retry_failed_bulk(database(), query["installation"], since)
+    if per_installation:
+        _dispatch_soon()
+    return {"status": "requeued", "requeued": sum(per_installation.values()),
+            "by_installation": per_installation}, 202
+
+
+@bp.post("/installations/<installation_id>/activate")
+def activate_installation(installation_id: str):
+    """The admin re-authorised the account out of band: resume its waiting events."""
+    with database().session() as session:
+        row = session.get(Installation, installation_id) or abort(404, "no such installation")
+        status = row.status
+    waiting = redrive.reactivate(database(), installation_id)
+    if waiting is None:
+        return {"error": "not-waiting-for-reauth",
+                "reason": f"installation is {status}, not needs_reauth"}, 409
+    _dispatch_soon()
+    return {"status": "active", "installation": installation_id, "waiting_events": waiting}
+
+
+def _dispatch_soon() -> None:
+    """Hand the re-opened events out now (within caps); beat would within seconds anyway."""
+    handoff.trigger_dispatch(current_app.extensions["celery"])

@@ -154,7 +154,8 @@ def _store_and_hand_off(connector, ctx, payload):
 def _hand_off(event_id: int) -> None:
     mode = settings().handoff
     if mode == "inline":
-        handoff.publish(current_app.extensions["celery"], [event_id])
+        # Through the dispatcher like every other path, so the per-installation cap holds.
+        handoff.trigger_dispatch(current_app.extensions["celery"])
     elif mode == "background":
         publisher_for(current_app).submit(event_id)
     # "relay": a separate `tactful relay` process publishes committed rows in batches,

@@ -16,7 +16,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from integration.pipeline import handoff, process, sweep
+from integration.pipeline import handoff, redrive, sweep
 from integration.runtime import settings as app_settings
 from integration.store import installations
 from integration.store.models import Event, EventStatus, Installation
@@ -81,7 +81,7 @@ def test_whole_worker_killed_is_recovered_by_the_sweep_after_its_lease(
     faults(sandbox, latency_s=0)
     start_worker(concurrency=1, extra_env=lease)
     time.sleep(3.5)                            # the dead worker's lease runs out
-    assert sweep.run_sweep(db, celery_app, app_settings(app), grace_s=0).claimed >= 1
+    assert sweep.run_sweep(db, celery_app, app_settings(app)).claimed >= 1
     result = enriched(sandbox, ticket)
     wait_until(lambda: status_of(db, ticket) == [EventStatus.DONE], 20, "the event to finish")
     assert len(result["notes"]) == 1
@@ -92,10 +92,12 @@ def test_rate_limited_call_waits_at_least_retry_after(sandbox, installed, db, st
     start_worker(concurrency=1)
     started = time.monotonic()
     ticket = create(sandbox)
-    wait_until(lambda: EventStatus.RETRYING in status_of(db, ticket), 20, "a 429 retry")
+    # A 429 is a wait, not a failure (issue 13): it spends no attempt.
+    wait_until(lambda: EventStatus.WAITING in status_of(db, ticket), 20, "a 429 wait")
     limited_at = time.monotonic()
     event = events_of(db, ticket)[0]
     assert "rate limited" in event.last_error
+    assert (event.attempts, event.waits, event.wait_reason) == (0, 1, "vendor")
     waited = (event.next_attempt_at - event.updated_at).total_seconds()
     assert waited >= 1.0                        # Retry-After was honoured, not ignored
     faults(sandbox, rate_limit=700, rate_window_s=60)
@@ -114,8 +116,8 @@ def test_5xx_burst_retries_a_bounded_number_of_times_then_dead_letters(
     assert event.attempts == 4 and "HostError" in event.last_error
     assert view(sandbox, ticket)["notes"] == []           # nothing half-written
     faults(sandbox, fail_count=0)
-    assert process.retry_failed(db, event.id)             # what `tactful events retry ID` does
-    assert handoff.publish(celery_app, [event.id]) == 1
+    assert redrive.retry_failed(db, event.id)             # what `tactful events retry ID` does
+    assert handoff.trigger_dispatch(celery_app)
     assert len(enriched(sandbox, ticket)["notes"]) == 1
 
 
@@ -225,5 +227,5 @@ def test_relay_mode_the_receiver_only_commits_and_the_relay_publishes(
     time.sleep(1.0)
     assert status_of(db, ticket) == [EventStatus.PENDING]      # nothing was published
     # One iteration of `tactful relay`.
-    assert sweep.run_sweep(db, celery_app, app_settings(app), grace_s=0).published == 1
+    assert sweep.run_sweep(db, celery_app, app_settings(app)).published == 1
     assert len(enriched(sandbox, ticket)["notes"]) == 1

@@ -22,7 +22,7 @@ def _tables(url: str) -> set[str]:
 
 def test_migrations_upgrade_and_downgrade(database_url):
     upgrade(database_url)
-    assert current(database_url) == "0001"
+    assert current(database_url) == "0002"
     assert _tables(database_url) >= TABLES
     downgrade(database_url, "base")
     assert current(database_url) is None

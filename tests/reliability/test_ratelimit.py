@@ -46,3 +46,21 @@ def test_vendor_calls_inside_a_budget_stop_at_the_limit_without_calling_out():
     assert len(responses.calls) == 2           # the third call never left the process
     client.get_json("/api/ping")               # outside the block: no budget applies
     assert len(responses.calls) == 3
+
+
+def test_reserved_calls_a_ticket_did_not_make_go_back_to_the_budget():
+    now = [100.0]
+    limiter = ratelimit.LocalLimiter(clock=lambda: now[0])
+    assert limiter.take("in_a", 60, cost=8) == 0           # the burst, reserved for one event
+    with ratelimit.budget(limiter, "in_a", per_minute=60, prepaid=8) as meter:
+        meter.calls = 5                                    # it made 5 of its 8 calls
+    assert limiter.take("in_a", 60, cost=3) == 0           # the other 3 are free again
+    assert limiter.take("in_a", 60) > 0
+
+
+def test_refused_calls_get_slots_spread_at_the_budget_rate():
+    now = [100.0]
+    limiter = ratelimit.LocalLimiter(clock=lambda: now[0])
+    assert limiter.take("in_a", 60, cost=8) == 0
+    waits = [limiter.take("in_a", 60, cost=5, reserve=True) for _ in range(4)]
+    assert waits == [5.0, 10.0, 15.0, 20.0]               # one ticket's calls apart, not :00

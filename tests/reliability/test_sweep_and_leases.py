@@ -1,4 +1,9 @@
-"""The sweep re-delivers what was lost, once; leases keep copies of one event apart."""
+"""The sweep re-delivers what was lost, once; leases keep copies of one event apart.
+
+The sweep is a dispatch pass (integration/pipeline/dispatch.py): every open event nobody
+holds a live lease on is due, fresh ones too (the receiver no longer publishes events
+itself, so there is no in-flight publish to wait for), within each installation's cap.
+"""
 from __future__ import annotations
 
 import threading
@@ -6,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from integration.pipeline import locks, process, sweep
+from integration.pipeline import dispatch, locks, process, redrive, sweep
 from integration.runtime import settings as app_settings
 from integration.store.models import Event, EventStatus, Installation, utcnow
 
@@ -32,20 +37,28 @@ def _ids(db, **where):
         return list(session.scalars(query))
 
 
+def _recording_dispatcher(db, sent, cap=8):
+    def record(_celery, ids):
+        sent.extend(ids)
+        return len(ids)
+    return dispatch.Dispatcher(db, celery_app=None, cap=cap, per_minute=100_000, publish=record)
+
+
 def test_sweep_claims_only_lost_or_abandoned_events(db):
     _setup(db, [
-        (EventStatus.PENDING, 5, None),        # e0: fresh, its publish may be in flight
+        (EventStatus.PENDING, 5, None),        # e0: fresh: the dispatcher hands it out
         (EventStatus.PENDING, 600, None),      # e1: never published
         (EventStatus.PROCESSING, 600, -10),    # e2: its worker died, lease expired
         (EventStatus.PROCESSING, 600, 200),    # e3: a live worker holds it
         (EventStatus.DONE, 600, None),         # e4: finished
-        (EventStatus.RETRYING, 600, -1),       # e5: its retry message was lost
+        (EventStatus.RETRYING, 600, -1),       # e5: due, nobody holds it
     ])
-    claimed = sweep.claim_due(db, grace_s=60)
+    sent: list[int] = []
+    dispatch.run_pass(_recording_dispatcher(db, sent))
     with db.session() as session:
-        names = {session.get(Event, i).provider_event_id for i in claimed}
-    assert names == {"e1", "e2", "e5"}
-    assert sweep.claim_due(db, grace_s=60) == []     # claimed rows carry a lease now
+        names = {session.get(Event, i).provider_event_id for i in sent}
+    assert names == {"e0", "e1", "e2", "e5"}
+    assert dispatch.run_pass(_recording_dispatcher(db, sent)).claimed == 0   # leased now
 
 
 def test_two_sweepers_never_send_the_same_event(app, db, celery_app, monkeypatch):
@@ -58,12 +71,16 @@ def test_two_sweepers_never_send_the_same_event(app, db, celery_app, monkeypatch
             sent.extend(ids)
         return len(ids)
 
-    monkeypatch.setattr(sweep.handoff, "publish", record)
+    monkeypatch.setattr(dispatch.handoff, "publish", record)
+    monkeypatch.setattr(dispatch.handoff, "trigger_dispatch", lambda *_a, **_k: True)
+    import dataclasses
+    config = dataclasses.replace(app_settings(app), inflight_per_installation=100,
+                                 rate_limit_per_minute=100_000)
     barrier = threading.Barrier(4)
 
     def one_sweep():
         barrier.wait()
-        sweep.run_sweep(db, celery_app, app_settings(app), grace_s=60)
+        sweep.run_sweep(db, celery_app, config)
 
     threads = [threading.Thread(target=one_sweep) for _ in range(4)]
     for t in threads:
@@ -96,8 +113,8 @@ def test_retry_failed_reopens_only_dead_letters(db):
     _setup(db, [(EventStatus.FAILED, 0, None), (EventStatus.PROCESSING, 0, 100)])
     with db.session() as session:
         failed, busy = list(session.scalars(select(Event.id).order_by(Event.id)))
-    assert process.retry_failed(db, failed)
-    assert not process.retry_failed(db, busy)
+    assert redrive.retry_failed(db, failed)
+    assert not redrive.retry_failed(db, busy)
     with db.session() as session:
         row = session.get(Event, failed)
         assert (row.status, row.attempts) == (EventStatus.PENDING, 0)
@@ -113,7 +130,12 @@ def test_locks_are_exclusive_until_released_or_expired(db):
 
 def test_a_sweep_that_cannot_publish_gives_its_claims_back(app, db, celery_app, monkeypatch):
     _setup(db, [(EventStatus.PENDING, 600, None) for _ in range(3)])
-    monkeypatch.setattr(sweep.handoff, "publish", lambda _celery, ids: 1)   # broker died mid-way
-    result = sweep.run_sweep(db, celery_app, app_settings(app), grace_s=60)
+    monkeypatch.setattr(dispatch.handoff, "publish", lambda _celery, ids: 1)  # broker died
+    monkeypatch.setattr(dispatch.handoff, "trigger_dispatch", lambda *_a, **_k: False)
+    import dataclasses
+    config = dataclasses.replace(app_settings(app), rate_limit_per_minute=100_000)
+    result = sweep.run_sweep(db, celery_app, config)
     assert (result.claimed, result.published) == (3, 1)
-    assert len(sweep.claim_due(db, grace_s=60)) == 2          # the unsent two are due again
+    sent: list[int] = []
+    dispatch.run_pass(_recording_dispatcher(db, sent))
+    assert len(sent) == 2                                   # the unsent two are due again
