@@ -54,6 +54,7 @@ def celery_config(broker_url: str, sweep_interval_s: int, key_prefix: str = "") 
         "beat_schedule": {
             "sweep": {"task": "tactful.sweep", "schedule": float(sweep_interval_s)},
             "retention": {"task": "tactful.retention", "schedule": 3600.0},
+            "backfill-resume": {"task": "tactful.backfill-resume", "schedule": 60.0},
         },
     }
 
@@ -70,6 +71,7 @@ def celery_init_app(app: Flask) -> Celery:
                                                 settings.redis_key_prefix))
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    import tasks.backfill  # noqa: F401
     import tasks.enrich  # noqa: F401  (registers the shared tasks)
     import tasks.relay  # noqa: F401
     return celery_app
