@@ -12,8 +12,15 @@ do): the latencies then say how long a ticket waits at that load. `--rate 0`
 opens them all at once (a burst): tickets_per_s is then the saturation
 throughput, and latencies mostly measure the queue the burst built.
 Latency is from the helpdesk sending the webhook to our note being written.
-Prints medians over runs of
-{"tickets", "offered_per_s", "tickets_per_s", "p50_ms", "p95_ms", "lost", "duplicated"}.
+
+The sandbox is served in this process by waitress, a production WSGI server
+(`--sandbox-server werkzeug` for the development server, to compare): with
+werkzeug's server the helpdesk, not Tactful, was the bottleneck. cpu_ms_per_ticket
+is the CPU time of Tactful's own processes (gunicorn web + Celery worker, every
+child included, from /proc) during a run, divided by the tickets.
+Prints medians over runs of {"tickets", "offered_per_s", "tickets_per_s", "p50_ms",
+"p95_ms", "lost", "duplicated", "cpu_ms_per_ticket", "web_cpu_ms_per_ticket",
+"worker_cpu_ms_per_ticket"}.
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pg import vacuum
+from bench.proc_cpu import cpu_seconds
 from integration.cli import processes
 
 PG = os.environ.get("TACTFUL_BENCH_POSTGRES_URL",
@@ -46,7 +54,7 @@ def service_env(data_dir: str, base_url: str) -> dict:
             "TACTFUL_REDIS_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}:"}
 
 
-def one_run(app, sandbox, base_url: str, tickets: int, rate: float) -> dict:
+def one_run(app, sandbox, base_url: str, tickets: int, rate: float, children) -> dict:
     vacuum(PG)
     # The in-process sandbox keeps every ticket, comment and write of earlier runs;
     # left to the cyclic GC, ever longer full collections (with the GIL held) would
@@ -63,6 +71,7 @@ def one_run(app, sandbox, base_url: str, tickets: int, rate: float) -> dict:
     with app.extensions["tactful"].database.session() as session:
         session.get(Installation, installation_id).settings = {"rate_limit_per_minute": 10**9}
     samples = [s for s in sample_tickets() if s.get("language", "en") == "en"]
+    cpu_before = [cpu_seconds([child.pid]) for child in children]
     started = time.time()
     created = []
     for i in range(tickets):
@@ -70,6 +79,8 @@ def one_run(app, sandbox, base_url: str, tickets: int, rate: float) -> dict:
             time.sleep(max(0.0, started + i / rate - time.time()))
         created.append(vendor.create_ticket(sandbox.sandbox, account, samples[i % len(samples)]))
     done = wait_for_notes(sandbox.sandbox, account, set(created), timeout=60 + tickets * 0.2)
+    web_cpu, worker_cpu = (cpu_seconds([c.pid]) - b for c, b in zip(children, cpu_before,
+                                                                     strict=True))
     # Delivered throughput: notes written per second between the first and the last
     # one. Under a paced load that is the rate we kept up with; under a burst, the
     # rate we drained the queue at.
@@ -82,7 +93,10 @@ def one_run(app, sandbox, base_url: str, tickets: int, rate: float) -> dict:
             "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
             "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None,
             "lost": tickets - len(done),
-            "duplicated": sum(1 for ws in done.values() if len(ws) > 1)}
+            "duplicated": sum(1 for ws in done.values() if len(ws) > 1),
+            "cpu_ms_per_ticket": round((web_cpu + worker_cpu) * 1000 / tickets, 2),
+            "web_cpu_ms_per_ticket": round(web_cpu * 1000 / tickets, 2),
+            "worker_cpu_ms_per_ticket": round(worker_cpu * 1000 / tickets, 2)}
 
 
 class NoteWatcher:
@@ -130,10 +144,10 @@ def main() -> None:
                         help="tickets opened per second; 0 = all at once (a burst)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--sandbox-server", choices=("waitress", "werkzeug"), default="waitress")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     from integration.app import create_app
-    from integration.sandbox.server import serve_in_thread
     from integration.store.migrate import upgrade
     upgrade(PG)
     port = processes_free_port()
@@ -143,12 +157,12 @@ def main() -> None:
         os.environ.update(env)
         children = [processes.start(processes.web_cmd("127.0.0.1", port, workers=2), env),
                     processes.start(processes.worker_cmd(args.concurrency), env)]
-        sandbox = serve_in_thread()
+        sandbox = serve_sandbox(args.sandbox_server)
         app = create_app()
         try:
             if not processes.wait_http(f"{base_url}/readyz", 60, proc=children[0]):
                 raise SystemExit("web did not start")
-            runs = [one_run(app, sandbox, base_url, args.tickets, args.rate)
+            runs = [one_run(app, sandbox, base_url, args.tickets, args.rate, children)
                     for _ in range(args.runs)]
         finally:
             sandbox.stop()
@@ -157,8 +171,40 @@ def main() -> None:
             app.extensions["tactful"].close()
     result = {key: statistics.median(r[key] for r in runs) if key != "offered_per_s"
               else runs[0][key] for key in runs[0]}
+    result["sandbox_server"] = args.sandbox_server
     result["runs"] = runs
     print(json.dumps(result) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
+
+
+class WaitressSandbox:
+    """The sandbox served by waitress in a thread of this process (the bench reads its
+    memory directly), with the stop() of RunningSandbox."""
+
+    def __init__(self, threads: int = 16):
+        import threading
+
+        from waitress import create_server
+
+        from integration.sandbox.core import Sandbox, create_app
+        self.sandbox = Sandbox()
+        self.server = create_server(create_app(self.sandbox), host="127.0.0.1", port=0,
+                                    threads=threads, connection_limit=1000,
+                                    channel_timeout=30)
+        self.base_url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, name="sandbox-waitress",
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.close()
+        self.sandbox.stop()
+
+
+def serve_sandbox(kind: str):
+    if kind == "werkzeug":
+        from integration.sandbox.server import serve_in_thread
+        return serve_in_thread()
+    return WaitressSandbox()
 
 
 def processes_free_port() -> int:

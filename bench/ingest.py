@@ -1,5 +1,8 @@
 """Ingest benchmark: signed Zendesk webhooks into the real receiver under gunicorn,
-side by side with the floor (bench/floor_app.py: verify HMAC + push to Redis).
+side by side with two floors served the same way: bench/floor_app.py (verify the
+HMAC + push to Redis) and bench/durable_floor_app.py (verify the HMAC + one
+autocommitted INSERT … ON CONFLICT DO NOTHING into PostgreSQL). The durable floor
+is the honest one for a receiver that commits before it answers.
 
     python bench/ingest.py [--requests 3000] [--runs 3] [--connections 20] [--json]
 
@@ -70,6 +73,20 @@ def prepare_database(data_dir: str) -> str:
     return installation_id
 
 
+def prepare_durable_floor() -> str:
+    """The durable floor's table, empty; returns the plain libpq DSN psycopg takes."""
+    from sqlalchemy.engine import make_url
+
+    from bench.durable_floor_app import CREATE, TABLE
+    url = make_url(PG).set(drivername="postgresql")
+    dsn = url.render_as_string(hide_password=False)
+    import psycopg
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(CREATE)
+        connection.execute(f"TRUNCATE {TABLE}")
+    return dsn
+
+
 def measure(cmd: list[str], env: dict, path: str, args, tag: str,
             beside: list[list[str]] = ()) -> dict:
     port = processes_port()
@@ -126,12 +143,17 @@ def main() -> None:
             if args.handoff == "relay" else []
         ours = measure([*gunicorn[:-1], "integration.wsgi:app"], env,
                        f"/webhooks/zendesk/{installation_id}", args, "ours", relay)
+        root = str(Path(__file__).resolve().parent.parent)
         floor = measure([*gunicorn[:-1], "bench.floor_app:app"],
-                        {"FLOOR_SECRET": SECRET, "FLOOR_REDIS_URL": REDIS,
-                         "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+                        {"FLOOR_SECRET": SECRET, "FLOOR_REDIS_URL": REDIS, "PYTHONPATH": root},
                         "/hook", args, "floor")
+        durable = measure([*gunicorn[:-1], "bench.durable_floor_app:app"],
+                          {"FLOOR_SECRET": SECRET, "FLOOR_POSTGRES_DSN": prepare_durable_floor(),
+                           "PYTHONPATH": root}, "/hook", args, "durable")
     result = {"rps": ours["rps"], "p50_ms": ours["p50_ms"], "p99_ms": ours["p99_ms"],
               "floor_rps": floor["rps"], "ratio": round(ours["rps"] / floor["rps"], 3),
+              "durable_floor_rps": durable["rps"], "durable_floor_p99_ms": durable["p99_ms"],
+              "durable_ratio": round(ours["rps"] / durable["rps"], 3),
               "handoff": args.handoff, "statuses": ours["statuses"]}
     if args.json:
         print(json.dumps(result))
@@ -140,7 +162,10 @@ def main() -> None:
               f"p99 {ours['p99_ms']:.1f} ms  statuses {ours['statuses']}")
         print(f"floor:    {floor['rps']:.0f} req/s  p50 {floor['p50_ms']:.1f} ms  "
               f"p99 {floor['p99_ms']:.1f} ms")
-        print(f"ratio:    {result['ratio']:.2f} (handoff={args.handoff})")
+        print(f"durable floor: {durable['rps']:.0f} req/s  p50 {durable['p50_ms']:.1f} ms  "
+              f"p99 {durable['p99_ms']:.1f} ms")
+        print(f"ratio:    {result['ratio']:.2f} to the Redis floor, "
+              f"{result['durable_ratio']:.2f} to the durable floor (handoff={args.handoff})")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,28 @@ class TicketEvent:
     account: str | None = None          # the account the payload names (for tenant checks)
 
 
+# The vendor-neutral statuses a backfill may select on; each connector maps them
+# onto its own (Zendesk new/open, Freshdesk 2, Intercom state "open", ...).
+LISTING_STATUSES = ("open", "pending", "solved", "closed")
+
+
+@dataclass(frozen=True)
+class ListedTicket:
+    """One ticket a vendor's search or list API returned: enough to queue it."""
+
+    ticket_id: str
+    updated_at: datetime                # timezone-aware, UTC
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """One page of a ticket listing. `next_cursor` is None on the last page; otherwise
+    it is opaque, JSON-serialisable, and resumes the listing where this page ended."""
+
+    tickets: tuple[ListedTicket, ...]
+    next_cursor: Any = None
+
+
 @dataclass(frozen=True)
 class Ticket:
     id: str
@@ -113,6 +135,12 @@ class Connector(Protocol):
 
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool: ...
+
+    def list_tickets(self, installation: InstallationContext, since: datetime,
+                     status: str | None, cursor: Any = None) -> TicketPage:
+        """One page of the tickets updated at or after `since` (and in `status`, one of
+        LISTING_STATUSES, when given); pass the page's next_cursor to get the next."""
+        ...
 
 
 def note_marker(op_key: str) -> str:

@@ -33,8 +33,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from integration.web import admin, health, webhooks
-    for module in (health, webhooks, admin):
+    from integration.web import admin, backfills, health, webhooks
+    for module in (health, webhooks, admin, backfills):
         app.register_blueprint(module.bp)
     for name in ("integration.web.analyze_api", "integration.web.oauth",
                  "integration.web.intercom_app", "integration.web.freshdesk_app"):

@@ -58,6 +58,7 @@ def celery_config(broker_url: str, sweep_interval_s: int, key_prefix: str = "") 
             # (a lost timer, an installation re-activated by another process).
             "dispatch": {"task": "tactful.dispatch", "schedule": DISPATCH_INTERVAL_S},
             "retention": {"task": "tactful.retention", "schedule": 3600.0},
+            "backfill-resume": {"task": "tactful.backfill-resume", "schedule": 60.0},
         },
     }
 
@@ -74,6 +75,7 @@ def celery_init_app(app: Flask) -> Celery:
                                                 settings.redis_key_prefix))
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    import tasks.backfill  # noqa: F401
     import tasks.enrich  # noqa: F401  (registers the shared tasks)
     import tasks.relay  # noqa: F401
     return celery_app

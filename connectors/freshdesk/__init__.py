@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from connectors.base import (
     ApplyResult,
@@ -15,9 +15,10 @@ from connectors.base import (
     InstallationContext,
     Ticket,
     TicketEvent,
+    TicketPage,
 )
 from connectors.errors import NotFound, Unauthorized
-from connectors.freshdesk import provision, tickets, webhook
+from connectors.freshdesk import listing, provision, tickets, webhook
 from connectors.freshdesk.client import FreshdeskClient
 
 # Freshdesk's default roles whose holders administer the account.
@@ -45,6 +46,11 @@ class FreshdeskConnector:
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool:
         return tickets.is_own_change(installation, event.actor_id, ticket)
+
+    def list_tickets(self, installation: InstallationContext, since: datetime,
+                     status: str | None, cursor: Any = None) -> TicketPage:
+        """One page of the tickets updated since `since` (backfill); see listing.py."""
+        return listing.list_for(installation, since, status, cursor)
 
     def whoami(self, installation: InstallationContext) -> dict:
         """The agent our API key acts as (its id feeds the loop guard)."""

@@ -10,9 +10,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from connectors.base import ApplyResult, Enrichment, InstallationContext, Ticket, TicketEvent
+from connectors.base import (
+    ApplyResult,
+    Enrichment,
+    InstallationContext,
+    Ticket,
+    TicketEvent,
+    TicketPage,
+)
 from connectors.errors import SignatureError
-from connectors.intercom import oauth, tickets, webhook
+from connectors.intercom import listing, oauth, tickets, webhook
 from connectors.intercom.client import API_VERSION, IntercomClient
 from connectors.intercom.oauth import OAUTH
 
@@ -69,6 +76,11 @@ class IntercomConnector:
         if event.via in ("admin", "bot", "team"):
             return True
         return bool(ticket and ticket.latest_message_author_id in ours)
+
+    def list_tickets(self, installation: InstallationContext, since: datetime,
+                     status: str | None, cursor: Any = None) -> TicketPage:
+        """One page of the tickets updated since `since` (backfill); see listing.py."""
+        return listing.list_for(installation, since, status, cursor)
 
     def revoke(self, installation: InstallationContext) -> None:
         oauth.revoke(installation)

@@ -11,8 +11,9 @@ from connectors.base import (
     InstallationContext,
     Ticket,
     TicketEvent,
+    TicketPage,
 )
-from connectors.zendesk import oauth, provision, tickets, webhook
+from connectors.zendesk import listing, oauth, provision, tickets, webhook
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.oauth import OAUTH
 
@@ -38,6 +39,11 @@ class ZendeskConnector:
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool:
         return tickets.is_own_change(installation, event.actor_id, ticket)
+
+    def list_tickets(self, installation: InstallationContext, since: datetime,
+                     status: str | None, cursor: Any = None) -> TicketPage:
+        """One page of the tickets updated since `since` (backfill); see listing.py."""
+        return listing.list_for(installation, since, status, cursor)
 
     def whoami(self, installation: InstallationContext) -> dict:
         """The user our credentials act as (its id feeds the loop guard)."""

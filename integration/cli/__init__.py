@@ -42,6 +42,7 @@ _COMMANDS = [
     ("integration.cli.data", "sweep_cmd"),
     ("integration.cli.data", "relay_cmd"),
     ("integration.cli.data", "events_group"),
+    ("integration.cli.backfill", "backfill_cmd"),
     ("integration.cli.installations", "installations_group"),
     ("integration.cli.analysis", "analyze_cmd"),
     ("integration.cli.analysis", "eval_cmd"),

@@ -9,6 +9,7 @@ import base64
 
 from flask import Blueprint, Flask, abort, g, jsonify, request
 
+from integration.sandbox import listings
 from integration.sandbox.core import Sandbox
 from integration.sandbox.freshdesk import (
     AGENT,
@@ -85,6 +86,7 @@ def mount(app: Flask, sandbox: Sandbox) -> None:
 
     _ticket_routes(bp, sandbox)
     _admin_routes(bp, sandbox)
+    listings.add_freshdesk_routes(bp, sandbox)
     app.register_blueprint(bp)
     _control_routes(app, sandbox)
 

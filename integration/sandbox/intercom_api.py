@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, g, jsonify, redirect, request
 
 from integration.sandbox import intercom as ic
+from integration.sandbox import listings
 from integration.sandbox.core import Sandbox
 
 PRIORITY_VERSIONS = ("Unstable",)
@@ -67,6 +68,7 @@ def mount(app: Flask, sandbox: Sandbox) -> None:
     _tag_routes(bp, sandbox)
     _writing_routes(bp, sandbox)
     _oauth_routes(bp, sandbox)
+    listings.add_intercom_routes(bp, sandbox, ic.render)
     app.register_blueprint(bp)
 
     @app.post("/_sandbox/intercom/app")

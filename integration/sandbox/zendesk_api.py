@@ -8,7 +8,7 @@ import secrets
 
 from flask import Blueprint, abort, g, jsonify, request
 
-from integration.sandbox import zendesk_hooks
+from integration.sandbox import listings, zendesk_hooks
 from integration.sandbox.core import Sandbox
 from integration.sandbox.zendesk import (
     _ticket_or_404,
@@ -47,6 +47,7 @@ def add_routes(bp: Blueprint, sandbox: Sandbox) -> None:
     _add_write_routes(bp, sandbox)
     _add_admin_routes(bp, sandbox)
     _add_admin_item_routes(bp, sandbox)
+    listings.add_zendesk_routes(bp, sandbox)
 
 
 def _add_read_routes(bp: Blueprint, sandbox: Sandbox) -> None:

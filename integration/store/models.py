@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -195,3 +196,50 @@ class Lock(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     holder: Mapped[str] = mapped_column(String(255), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class BackfillState:
+    QUEUED = "queued"          # created, its task not started yet
+    RUNNING = "running"        # listing pages and storing events
+    WAITING = "waiting"        # rate limited: resumes at next_run_at
+    LISTED = "listed"          # every page read; its events drain through the queue
+    FAILED = "failed"          # the listing stopped: reason in last_error
+
+    ACTIVE = (QUEUED, RUNNING, WAITING)
+
+
+class Backfill(Base):
+    """One backfill run: what it lists, where its listing stands, and its counters.
+
+    The cursor is the vendor's, saved after every page, so a run whose worker died
+    resumes where it stopped; the events it created are those of its installation
+    with a `backfill:` provider id between first_event_id and last_event_id.
+    """
+
+    __tablename__ = "backfills"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    installation_id: Mapped[str] = mapped_column(
+        ForeignKey("installations.id", ondelete="CASCADE"), nullable=False)
+    since: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ticket_status: Mapped[str | None] = mapped_column(String(16))
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), default=BackfillState.QUEUED,
+                                       nullable=False)
+    cursor: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    pages: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    found: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    enqueued: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    skipped: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    first_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A dry run's answer: the first tickets it would enqueue.
+    preview: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
+                                                 nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_backfills_installation", "installation_id", "state"),)

@@ -9,7 +9,8 @@ from integration.store.db import make_engine
 from integration.store.migrate import current, downgrade, upgrade
 from integration.store.models import Event, Installation
 
-TABLES = {"installations", "events", "enrichments", "effects", "oauth_states", "locks"}
+TABLES = {"installations", "events", "enrichments", "effects", "oauth_states", "locks",
+          "backfills"}
 
 
 def _tables(url: str) -> set[str]:
@@ -22,7 +23,7 @@ def _tables(url: str) -> set[str]:
 
 def test_migrations_upgrade_and_downgrade(database_url):
     upgrade(database_url)
-    assert current(database_url) == "0002"
+    assert current(database_url) == "0003"
     assert _tables(database_url) >= TABLES
     downgrade(database_url, "base")
     assert current(database_url) is None
