@@ -15,7 +15,11 @@ BACKFILL_TASK = "tactful.backfill"
 
 
 def _publish(event_ids: list[int]) -> int:
-    return handoff.publish(current_app.extensions["celery"], event_ids)
+    # Backfilled events are ordinary pending events: the dispatcher hands them out
+    # within the installation's in-flight cap, so a big backfill never crowds out
+    # another installation's new tickets.
+    handoff.trigger_dispatch(current_app.extensions["celery"])
+    return len(event_ids)
 
 
 @shared_task(bind=True, name=BACKFILL_TASK, ignore_result=True)

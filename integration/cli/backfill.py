@@ -96,7 +96,8 @@ def _run(app, installation_id, since_text, status, wait, timeout, as_json) -> di
                        f"{progress.enqueued} new event(s), {progress.skipped} skipped", nl=False)
 
     def publish(event_ids: list[int]) -> int:
-        return handoff.publish(celery_app, event_ids)
+        handoff.trigger_dispatch(celery_app)    # fair dispatch, as for webhooks
+        return len(event_ids)
 
     while not (step := backfill_jobs.run_slice(rt, job.id, publish, on_page=show)).finished:
         time.sleep(step.wait_s or 0)
