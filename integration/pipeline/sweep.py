@@ -18,7 +18,7 @@ from integration.logs import fields
 from integration.pipeline import handoff, locks
 from integration.store import installations
 from integration.store.db import Database
-from integration.store.models import Event, EventStatus, utcnow
+from integration.store.models import Enrichment, Event, EventStatus, utcnow
 
 log = logging.getLogger("tactful.sweep")
 SWEEP_LOCK = "sweep"
@@ -93,10 +93,14 @@ def run_retention(database: Database, settings: Settings) -> dict:
         payloads = session.execute(update(Event).where(
             Event.received_at < payload_cutoff, Event.payload.is_not(None),
             Event.status.in_(EventStatus.FINAL)).values(payload=None)).rowcount
+        # The customer's message kept for the console follows the payloads' retention.
+        messages = session.execute(update(Enrichment).where(
+            Enrichment.created_at < payload_cutoff, Enrichment.message.is_not(None),
+        ).values(message=None)).rowcount
         rows = session.execute(delete(Event).where(
             Event.received_at < dedup_cutoff, Event.status.in_(EventStatus.FINAL))).rowcount
         purged = installations.purge_uninstalled(session, settings.uninstall_grace_days, now)
-    result = {"payloads_dropped": payloads, "events_deleted": rows,
+    result = {"payloads_dropped": payloads, "messages_dropped": messages, "events_deleted": rows,
               "installations_purged": purged}
     log.info("retention.done", extra=fields(**result))
     return result
