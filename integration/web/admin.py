@@ -61,6 +61,19 @@ def _installation_json(row: Installation) -> dict:
 
 @bp.get("/installations")
 def list_installations():
+    """Every installation.
+    ---
+    get:
+      tags: [admin]
+      summary: List installations
+      security: [{adminToken: []}]
+      responses:
+        200:
+          description: Installations
+          content: {application/json: {schema: InstallationListSchema}}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+    """
     with database().session() as session:
         rows = session.scalars(select(Installation).order_by(Installation.created_at))
         return {"installations": [_installation_json(r) for r in rows]}
@@ -68,6 +81,20 @@ def list_installations():
 
 @bp.get("/installations/<installation_id>")
 def get_installation(installation_id: str):
+    """One installation.
+    ---
+    get:
+      tags: [admin]
+      summary: One installation
+      security: [{adminToken: []}]
+      responses:
+        200:
+          description: The installation
+          content: {application/json: {schema: InstallationSchema}}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
     with database().session() as session:
         row = session.get(Installation, installation_id) or abort(404, "no such installation")
         return _installation_json(row)
@@ -75,6 +102,22 @@ def get_installation(installation_id: str):
 
 @bp.put("/installations/<installation_id>/settings")
 def put_settings(installation_id: str):
+    """Replace an installation's settings (each section checked by its domain schema).
+    ---
+    put:
+      tags: [admin]
+      summary: Replace an installation's settings
+      security: [{adminToken: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: InstallationSettingsSchema}}
+      responses:
+        200: {description: Saved, content: {application/json: {schema: InstallationSchema}}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return {"error": "invalid-request", "reason": "body must be a JSON object"}, 400
@@ -111,6 +154,21 @@ def _validate_sections(loaded: dict) -> None:
 
 @bp.get("/events")
 def list_events():
+    """Recent events, newest first.
+    ---
+    get:
+      tags: [admin]
+      summary: Recent events
+      security: [{adminToken: []}]
+      parameters:
+      - {in: query, name: status, schema: {type: string}}
+      - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}
+      responses:
+        200: {description: Events, content: {application/json: {schema: EventListSchema}}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+    """
     try:
         query = EventQuerySchema().load(request.args.to_dict())
     except ValidationError as exc:
@@ -128,6 +186,18 @@ def list_events():
 
 @bp.post("/events/<int:event_id>/retry")
 def retry_event(event_id: int):
+    """Re-drive a dead-lettered (failed or ignored) event.
+    ---
+    post:
+      tags: [admin]
+      summary: Re-drive a dead-lettered event
+      security: [{adminToken: []}]
+      responses:
+        202: {description: Requeued, content: {application/json: {schema: RequeuedSchema}}}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+        409: {$ref: '#/components/responses/Error'}
+    """
     from flask import current_app
     if not process.retry_failed(database(), event_id):
         return {"error": "not-retryable", "reason": "event is not failed or ignored"}, 409

@@ -31,6 +31,21 @@ def _invalid(reasons):
 
 @bp.post("/api/analyze")
 def analyze_message():
+    """Analysis (and optionally a draft) of one text.
+    ---
+    post:
+      tags: [analyze]
+      summary: Analyse one message
+      requestBody:
+        required: true
+        content: {application/json: {schema: AnalyzeRequestSchema}}
+      responses:
+        200:
+          description: The analysis record
+          content: {application/json: {schema: AnalysisRecordSchema}}
+        400: {$ref: '#/components/responses/Error'}
+        413: {$ref: '#/components/responses/Error'}
+    """
     if (request.content_length or 0) > MAX_BODY_BYTES:
         return _too_large(f"body over {MAX_BODY_BYTES} bytes")
     payload = request.get_json(silent=True)
