@@ -22,7 +22,8 @@ def python_cmd(*args: str) -> list[str]:
 def web_cmd(host: str, port: int, workers: int = 2, threads: int = 4) -> list[str]:
     return python_cmd("-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
                       "--threads", str(threads), "--access-logfile", "-", "--log-level",
-                      "warning", "integration.wsgi:app")
+                      "warning", "--config", "python:integration.gunicorn_conf",
+                      "integration.wsgi:app")
 
 
 def worker_cmd(concurrency: int = 2, beat: bool = False, queues: str = "tactful") -> list[str]:
@@ -34,6 +35,21 @@ def worker_cmd(concurrency: int = 2, beat: bool = False, queues: str = "tactful"
         cmd += ["--schedule", os.path.join(os.environ.get("TACTFUL_DATA_DIR", "var"),
                                            "celerybeat-schedule")]
     return cmd
+
+
+def metrics_dir(data_dir: str, wipe: bool = False) -> str:
+    """PROMETHEUS_MULTIPROC_DIR for our processes: as set, or <data dir>/metrics.
+
+    Set before any of them imports prometheus_client. `wipe` empties it, for a start
+    with no process of the previous run left (files of dead processes would count)."""
+    import shutil
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
+        os.path.abspath(data_dir), "metrics")
+    if wipe:
+        shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
 
 
 def start(cmd: list[str], env: Mapping[str, str] | None = None,
