@@ -67,3 +67,7 @@ def stored(db):
                                         "note_text": "Tactful note: acknowledge the charge",
                                         "reply": None, "already_applied": False}))
         return {"done": done.id, "failed": failed.id, "other": other.id}
+
+
+# The end-to-end fixtures (a live receiver and a sandbox install) come from tests/e2e.
+from tests.e2e.conftest import installed, tactful_url  # noqa: E402, F401
