@@ -75,12 +75,13 @@ def trends_page(installation_id: str):
         row = session.get(Installation, installation_id) or abort(404, "no such installation")
         session.expunge(row)
     data = trend_data(installation_id, int(days))
+    short = [day[5:] for day in data["labels"]]   # MM-DD: ten ISO dates would overlap
     charts = {
-        "sentiment": svg.line_chart("Average sentiment per day (-1 to 1)", data["labels"],
+        "sentiment": svg.line_chart("Average sentiment per day (-1 to 1)", short,
                                     {"sentiment": data["sentiment"]}, -1, 1),
-        "emotions": svg.line_chart("Average emotion scores per day (0 to 1)", data["labels"],
+        "emotions": svg.line_chart("Average emotion scores per day (0 to 1)", short,
                                    data["emotions"], 0, 1),
-        "escalations": svg.bar_chart("Escalations per day", data["labels"],
+        "escalations": svg.bar_chart("Escalations per day", short,
                                      data["escalations"]),
         "topics": svg.ranking_chart("Top topics", data["topics"]),
     }
