@@ -40,6 +40,33 @@ outbound_throttle: contextvars.ContextVar[Callable[[], None] | None] = contextva
     "outbound_throttle", default=None)
 
 
+# Called after every vendor call with (vendor, method, status, seconds): the service
+# registers its metrics here, so connectors need not know about it. Status is the HTTP
+# status as text, or "timeout" / "unreachable" when no answer came.
+CallObserver = Callable[[str, str, str, float], None]
+_observers: list[CallObserver] = []
+
+
+def add_observer(observer: CallObserver) -> None:
+    """Register once (a second registration of the same function is ignored)."""
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def remove_observer(observer: CallObserver) -> None:
+    if observer in _observers:
+        _observers.remove(observer)
+
+
+def _notify(vendor: str, method: str, status: str, started: float) -> None:
+    elapsed = time.perf_counter() - started
+    for observer in list(_observers):
+        try:
+            observer(vendor, method, status, elapsed)
+        except Exception:  # an observer must never fail a vendor call
+            log.warning("http.observer-failed", exc_info=True)
+
+
 def parse_retry_after(value: str | None, default: float = DEFAULT_RETRY_AFTER_S) -> float:
     """Retry-After is either delta-seconds or an HTTP date."""
     if not value:
@@ -143,14 +170,18 @@ class VendorClient:
         url = path if path.startswith("http") else f"{self.base_url}{path}"
         all_headers = {"Accept": "application/json", **self.default_headers,
                        **self.auth_headers(), **(headers or {})}
+        started = time.perf_counter()
         try:
             response = self.session.request(method, url, json=json, params=params,
                                             headers=all_headers, timeout=self.timeout)
         except requests.Timeout as exc:
+            _notify(self.vendor, method, "timeout", started)
             raise HostError(f"{self.vendor} timed out on {method} {path}") from exc
         except requests.RequestException as exc:
+            _notify(self.vendor, method, "unreachable", started)
             raise HostError(f"{self.vendor} unreachable on {method} {path}: "
                             f"{type(exc).__name__}") from exc
+        _notify(self.vendor, method, str(response.status_code), started)
         self._note_rate_limit(response)
         self.raise_for_status(response, method, path)
         return response

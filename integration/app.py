@@ -33,8 +33,21 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from integration.web import admin, backfills, health, webhooks
-    for module in (health, webhooks, admin, backfills):
+    from integration.web import (
+        admin,
+        backfills,
+        console,
+        console_events,
+        console_settings,
+        console_trends,
+        docs_api,
+        health,
+        landing,
+        metrics,
+        webhooks,
+    )
+    for module in (health, webhooks, admin, backfills, landing, docs_api, metrics, console,
+                   console_settings, console_events, console_trends):
         app.register_blueprint(module.bp)
     for name in ("integration.web.analyze_api", "integration.web.oauth",
                  "integration.web.intercom_app", "integration.web.freshdesk_app"):

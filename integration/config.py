@@ -52,6 +52,7 @@ class Settings:
     retry_backoff_base_s: float = 2.0    # redeliver it; backoff doubles from the base
     max_attempts: int = 8
     admin_token: str = ""
+    metrics_token: str = ""              # bearer token for /metrics; without it, loopback only
     redis_key_prefix: str = ""           # isolates tenants of one Redis (and parallel test runs)
     rate_limit_per_minute: int = 300
     inflight_per_installation: int = 8   # events per installation queued or running at once
@@ -74,8 +75,12 @@ class Settings:
         return self.broker_url.startswith(("sqla+", "tactful-sqla+"))
 
     def as_flask_config(self) -> dict:
+        # The console's session cookie: never readable by scripts, not sent cross-site,
+        # HTTPS-only in production.
         return {"SECRET_KEY": self.secret_key, "MAX_CONTENT_LENGTH": self.max_body_bytes,
-                "TACTFUL": self}
+                "TACTFUL": self, "SESSION_COOKIE_HTTPONLY": True,
+                "SESSION_COOKIE_SECURE": self.production, "SESSION_COOKIE_SAMESITE": "Lax",
+                "PERMANENT_SESSION_LIFETIME": 8 * 3600}
 
 
 def load_settings(overrides: dict | None = None) -> Settings:
@@ -103,6 +108,7 @@ def load_settings(overrides: dict | None = None) -> Settings:
         retry_backoff_base_s=float(_env("TACTFUL_RETRY_BACKOFF_BASE_S", "2")),
         max_attempts=int(_env("TACTFUL_MAX_ATTEMPTS", "8")),
         admin_token=_env("TACTFUL_ADMIN_TOKEN"),
+        metrics_token=_env("TACTFUL_METRICS_TOKEN"),
         redis_key_prefix=_env("TACTFUL_REDIS_KEY_PREFIX"),
         rate_limit_per_minute=int(_env("TACTFUL_RATE_LIMIT_PER_MINUTE", "300")),
         inflight_per_installation=int(_env("TACTFUL_INFLIGHT_PER_INSTALLATION", "8")),

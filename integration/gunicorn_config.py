@@ -1,4 +1,5 @@
-"""gunicorn settings for Tactful's web process (`gunicorn -c python:integration.gunicorn_config`).
+"""gunicorn settings for Tactful's web process (`gunicorn -c python:integration.gunicorn_config`):
+JSON answers for the errors gunicorn writes itself, and the Prometheus multiprocess hook.
 
 gunicorn answers some bad requests itself, before Flask sees them: a request line
 over `limit_request_line` (414), a header over `limit_request_field_size` or too
@@ -10,6 +11,7 @@ that says the same in JSON.
 from __future__ import annotations
 
 import json
+import os
 
 from gunicorn import util
 
@@ -32,3 +34,11 @@ def write_json_error(sock, status_int, reason, mesg):
 # Workers call util.write_error through the module, so replacing it here (the config is
 # read in the master, before the workers fork) changes every error answer.
 util.write_error = write_json_error
+
+
+def child_exit(server, worker) -> None:
+    """When a worker exits, its live-gauge files in PROMETHEUS_MULTIPROC_DIR are removed,
+    so /metrics stops counting a dead process (counters keep their totals)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)

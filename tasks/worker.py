@@ -1,7 +1,7 @@
 """The Celery application for `celery -A tasks.worker worker|beat` (see the Procfile)."""
 import logging
 
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_shutdown
 
 from integration.app import create_app
 
@@ -21,3 +21,12 @@ def warm_up(**_) -> None:
         assess("Hello, my order arrived broken and I am upset. Can you help?")
     except Exception:  # only a head start: each task loads what it needs anyway
         logging.getLogger("tactful.worker").warning("worker.warm-up-failed", exc_info=True)
+
+
+@worker_process_shutdown.connect
+def forget_metrics_of_this_process(pid=None, **_) -> None:
+    """A pool process is gone: /metrics must stop counting its live gauges."""
+    import os
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(pid or os.getpid())

@@ -32,6 +32,7 @@ class DemoRun:
     provider: str
     sent: dict[str, float] = field(default_factory=dict)       # ticket id -> webhook sent at
     views: dict[str, dict] = field(default_factory=dict)       # ticket id -> enriched view
+    stored: dict[str, dict] = field(default_factory=dict)      # ticket id -> our enrichment
     latency_ms: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict:
@@ -65,6 +66,7 @@ def run_demo_against(base_url: str, provider: str = "zendesk", tickets: int = 12
         credentials = vendor.create_account(sandbox.sandbox, account)
         vendor.install(app, sandbox.base_url, credentials, base_url)
         run = _send_and_wait(sandbox.sandbox, vendor, account, tickets)
+        run.stored = stored_enrichments(app, provider, account)
     finally:
         sandbox.stop()
         if owns_app:
@@ -100,6 +102,19 @@ def varied(samples: list[dict]) -> list[dict]:
     return [sample for batch in rounds for sample in batch if sample is not None]
 
 
+def stored_enrichments(app, provider: str, account: str) -> dict[str, dict]:
+    """What Tactful itself recorded per ticket: message, analysis, decision, event id."""
+    from sqlalchemy import select
+
+    from integration.store.models import Enrichment, Installation
+    with app.extensions["tactful"].database.session() as session:
+        rows = session.execute(select(Enrichment).join(
+            Installation, Installation.id == Enrichment.installation_id).where(
+            Installation.provider == provider, Installation.account == account)).scalars()
+        return {row.ticket_id: {"message": row.message or "", "event_id": row.event_id,
+                                **(row.analysis or {})} for row in rows}
+
+
 def _latency_ms(sandbox, vendor: str, account: str, ticket_id: str, created_at: float) -> float:
     """From the webhook leaving the sandbox to the last write-back landing in it."""
     sent = [d["sent_at"] for d in list(sandbox.sender.deliveries)
@@ -119,14 +134,19 @@ def draft_first_line(note: str) -> str:
     return body[0] if body else ""
 
 
-def _row(ticket_id: str, view: dict) -> dict:
+def _row(ticket_id: str, view: dict, stored: dict | None = None) -> dict:
+    stored = stored or {}
     tags = [t for t in view.get("tags", []) if t.startswith("tactful_")]
     def of(prefix: str) -> list[str]:
         return [t.removeprefix(prefix) for t in tags if t.startswith(prefix)]
     return {"ticket": ticket_id, "sentiment": ",".join(of("tactful_sentiment_")) or "-",
             "emotions": ",".join(of("tactful_emotion_")) or "-",
             "priority": view.get("priority") or "-", "tags": len(tags),
-            "draft": draft_first_line((view.get("notes") or [""])[0])}
+            "draft": draft_first_line((view.get("notes") or [""])[0]),
+            "message": " ".join(stored.get("message", "").split()) or "-",
+            "topic": stored.get("topic") or "-", "urgency": stored.get("urgency") or "-",
+            "escalate": "yes" if stored.get("escalate") else "no",
+            "event_id": stored.get("event_id")}
 
 
 def _print(run: DemoRun, as_json: bool) -> None:
@@ -134,18 +154,24 @@ def _print(run: DemoRun, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary))
         return
-    click.echo(f"{'ticket':>6}  {'sentiment':<9} {'emotions':<24} {'priority':<8} {'tags':>4}  "
-               "draft (first line)")
+    click.echo(f"{'ticket':>6}  {'message':<34} {'sentiment':<9} {'emotions':<22} "
+               f"{'topic':<17} {'urgency':<7} {'esc':<3} {'priority':<8} {'tags':>4}")
     for ticket_id in run.sent:
         if ticket_id not in run.views:
             click.echo(f"{ticket_id:>6}  (no write-back yet: failed or still queued)")
             continue
-        r = _row(ticket_id, run.views[ticket_id])
-        click.echo(f"{r['ticket']:>6}  {r['sentiment']:<9} {r['emotions'][:24]:<24} "
-                   f"{r['priority']:<8} {r['tags']:>4}  {r['draft'][:60]}")
+        r = _row(ticket_id, run.views[ticket_id], run.stored.get(ticket_id))
+        click.echo(f"{r['ticket']:>6}  {_cut(r['message'], 34):<34} {r['sentiment']:<9} "
+                   f"{_cut(r['emotions'], 22):<22} {r['topic'][:17]:<17} {r['urgency']:<7} "
+                   f"{r['escalate']:<3} {r['priority']:<8} {r['tags']:>4}")
+        click.echo(f"{'':>8}draft: {_cut(r['draft'], 90)}")
     click.echo(f"\n{summary['enriched']}/{summary['sent']} enriched, {summary['failed']} failed; "
                f"webhook sent -> write-back visible: p50 {summary['p50_ms']} ms, "
                f"p95 {summary['p95_ms']} ms")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _tail(path: str, lines: int = 20) -> str:
@@ -176,7 +202,9 @@ def _embedded_env(data_dir: str, base_url: str) -> dict[str, str]:
 @click.option("--json", "as_json", is_flag=True,
               help='one JSON object: {"provider", "sent", "enriched", "failed", "p50_ms", '
                    '"p95_ms"}')
-def demo_cmd(provider: str, tickets: int, as_json: bool) -> None:
+@click.option("--keep/--no-keep", default=True, show_default=True,
+              help="keep the demo's data directory, to browse it in the console afterwards")
+def demo_cmd(provider: str, tickets: int, as_json: bool, keep: bool) -> None:
     """Run sample tickets end to end: sandbox helpdesk -> webhook -> worker -> write-back.
 
     Starts its own sandbox, web server and worker on embedded defaults (SQLite,
@@ -187,6 +215,7 @@ def demo_cmd(provider: str, tickets: int, as_json: bool) -> None:
     data_dir = tempfile.mkdtemp(prefix="tactful-demo-")
     base_url = f"http://127.0.0.1:{_free_port()}"
     env = _embedded_env(data_dir, base_url)
+    admin_token = env["TACTFUL_ADMIN_TOKEN"] = secrets.token_urlsafe(18)
     from integration.sandbox.core import load_vendors
     env.update(getattr(load_vendors().get(provider), "service_env", {}))
     upgrade(env["DATABASE_URL"])
@@ -212,4 +241,10 @@ def demo_cmd(provider: str, tickets: int, as_json: bool) -> None:
             processes.stop(child)
         if app is not None:
             app.extensions["tactful"].close()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    if keep and not as_json:
+        click.echo(f"\nThe demo's data is kept in {data_dir}. To open every ticket in the "
+                   f"console:\n  TACTFUL_DATA_DIR={data_dir} TACTFUL_ADMIN_TOKEN={admin_token} "
+                   "tactful serve\nthen http://127.0.0.1:8000/console/ and sign in with "
+                   "that token.")

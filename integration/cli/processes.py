@@ -65,6 +65,21 @@ def _die_with(parent_pid: int):
     return arrange
 
 
+def metrics_dir(data_dir: str, wipe: bool = False) -> str:
+    """PROMETHEUS_MULTIPROC_DIR for our processes: as set, or <data dir>/metrics.
+
+    Set before any of them imports prometheus_client. `wipe` empties it, for a start
+    with no process of the previous run left (files of dead processes would count)."""
+    import shutil
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
+        os.path.abspath(data_dir), "metrics")
+    if wipe:
+        shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
+
+
 def start(cmd: list[str], env: Mapping[str, str] | None = None,
           log_path: str | None = None, tie_to_parent: bool = False) -> subprocess.Popen:
     """Start our own process. `tie_to_parent` (Linux): it is stopped when this process

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import sys
 import time
@@ -18,7 +19,8 @@ from integration.config import load_settings
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers")
 def serve_cmd(host: str, port: int, workers: int) -> None:
     """Run the web service under gunicorn (webhooks, OAuth, admin API, health)."""
-    load_settings()   # fail fast, naming the bad setting, before gunicorn forks
+    settings = load_settings()   # fail fast, naming the bad setting, before gunicorn forks
+    processes.metrics_dir(settings.data_dir)
     os.execv(sys.executable, processes.web_cmd(host, port, workers))
 
 
@@ -28,7 +30,8 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
 @click.option("--beat/--no-beat", default=False, help="also run the periodic jobs in-process")
 def worker_cmd(concurrency: int, beat: bool) -> None:
     """Run a Celery worker that enriches queued events."""
-    load_settings()
+    settings = load_settings()
+    processes.metrics_dir(settings.data_dir)
     os.execv(sys.executable, processes.worker_cmd(concurrency, beat))
 
 
@@ -57,7 +60,12 @@ def run_cmd(host: str, port: int, demo: bool, demo_tickets: int) -> None:
     upgrade(settings.database_url)
     log_dir = os.path.join(settings.data_dir, "logs")
     os.makedirs(log_dir, exist_ok=True)
-    env = {"TACTFUL_PUBLIC_URL": f"http://{host}:{port}"}
+    env = {"TACTFUL_PUBLIC_URL": f"http://{host}:{port}",
+           "PROMETHEUS_MULTIPROC_DIR": processes.metrics_dir(settings.data_dir, wipe=True)}
+    admin_token = settings.admin_token
+    if not admin_token and not settings.production:
+        # A laptop run: a fresh token for the console, printed below, gone with the run.
+        admin_token = env["TACTFUL_ADMIN_TOKEN"] = secrets.token_urlsafe(18)
     # Tied to this process: if it is killed, even by SIGKILL, web and worker stop too.
     children = [
         processes.start(processes.web_cmd(host, port), env, os.path.join(log_dir, "web.log"),
@@ -69,6 +77,7 @@ def run_cmd(host: str, port: int, demo: bool, demo_tickets: int) -> None:
         _report_ready(f"http://{host}:{port}", children[0], log_dir)
         if demo:
             _run_demo(f"http://{host}:{port}", demo_tickets)
+        _print_console(f"http://{host}:{port}", admin_token)
         click.echo("Tactful is running. Press Ctrl-C to stop.")
         _wait_for(children)
     finally:
@@ -81,6 +90,14 @@ def _report_ready(base: str, web, log_dir: str) -> None:
     if not processes.wait_http(f"{base}/readyz", timeout=60, proc=web):
         raise click.ClickException(f"the web process did not become ready; see {log_dir}")
     click.echo(f"Ready: {base}/readyz answers 200 (database and queue reachable).")
+
+
+def _print_console(base: str, admin_token: str) -> None:
+    click.echo(f"\nConsole: {base}/console/  (API docs: {base}/docs)")
+    if admin_token:
+        click.echo(f"Sign in with the admin token: {admin_token}")
+    else:
+        click.echo("Set TACTFUL_ADMIN_TOKEN to sign in to the console.")
 
 
 def _run_demo(base: str, tickets: int) -> None:

@@ -89,7 +89,8 @@ def _installations_with_due_events(database: Database, now: datetime) -> list:
     # One index probe per installation (ix_events_ready), not a scan of every backlog.
     has_due = exists().where(Event.installation_id == Installation.id, ready_filter(now))
     query = select(Installation.id, Installation.settings).where(
-        Installation.status != installations.NEEDS_REAUTH, has_due,
+        Installation.status != installations.NEEDS_REAUTH, Installation.paused.is_(False),
+        has_due,
     ).order_by(Installation.last_dispatched_at.asc().nulls_first(), Installation.id)
     return database.autocommit(lambda c: c.execute(query).all())
 

@@ -26,7 +26,7 @@ from connectors.errors import (
     WebhookError,
 )
 from integration.logs import fields
-from integration.pipeline import locks, ratelimit, tokens
+from integration.pipeline import locks, metrics, pause, ratelimit, tokens
 from integration.pipeline.enrichment import plan_enrichment
 from integration.store import installations
 from integration.store.crypto import Keyring
@@ -147,9 +147,18 @@ def wait(rt: Runtime, event: Event, reason: str, why: str, countdown: float | No
 
 
 def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
+    outcome = _process_event(rt, event_id, task_id)
+    if outcome.status in EventStatus.FINAL:
+        metrics.EVENTS_FINISHED.labels(state=outcome.status).inc()
+    return outcome
+
+
+def _process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
     event = claim(rt, event_id, task_id)
     if event is None:
         return Outcome("skipped", "final, not due, or leased by another delivery")
+    if event.attempts == 1:
+        metrics.QUEUE_LAG.observe(max(0.0, (utcnow() - event.received_at).total_seconds()))
     if event.attempts > rt.max_attempts:
         # Redelivered after its worker died again and again (a poison message): park it.
         return finish(rt, event.id, EventStatus.FAILED,
@@ -162,6 +171,7 @@ def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
     except RateLimited as exc:
         # The vendor's Retry-After holds the whole account: pause its budget, then book
         # this event a slot after the pause like any other budget wait.
+        metrics.RATE_LIMIT_WAITS.inc()
         rt.limiter.pause(event.installation_id, _per_minute(rt, event.installation_id),
                          exc.retry_after)
         return _wait_for_budget(rt, event, 0, "vendor",
@@ -172,6 +182,8 @@ def process_event(rt: Runtime, event_id: int, task_id: str) -> Outcome:
                     random.uniform(0.5, 2.0))
     except ReauthNeeded as exc:
         return wait(rt, event, "reauth", str(exc), None)
+    except InstallationPaused as exc:
+        return wait(rt, event, "paused", str(exc), None)
     except ConnectorError as exc:
         if exc.retryable:
             return schedule_retry(rt, event, backoff_s(rt, event.attempts),
@@ -201,6 +213,10 @@ class ReauthNeeded(RuntimeError):
     """The installation's credentials are rejected: wait for its re-authorisation."""
 
 
+class InstallationPaused(RuntimeError):
+    """An admin paused the installation: wait for the resume."""
+
+
 def _process_claimed(rt: Runtime, event: Event) -> Outcome:
     database = rt.database
     row = installations.fetch_row(database, event.installation_id)
@@ -209,7 +225,11 @@ def _process_claimed(rt: Runtime, event: Event) -> Outcome:
     if row is None or row.status != installations.ACTIVE:
         status = row.status if row else "missing"
         return finish(rt, event.id, EventStatus.IGNORED, f"installation {status}")
+    if row.paused:
+        # Checked before anything is fetched; the event runs when the admin resumes.
+        raise InstallationPaused(pause.PAUSED_REASON)
     ctx = installations.context_of(row, rt.keyring, database)
+    dry_run = bool(row.dry_run)
     ctx.settings.setdefault("http_timeout_s", rt.http_timeout_s)
     connector = registry.get(ctx.provider)
     per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
@@ -218,14 +238,14 @@ def _process_claimed(rt: Runtime, event: Event) -> Outcome:
             locks.held(database, f"ticket:{ctx.id}:{event.ticket_id}", ttl_s=rt.lease_s,
                        holder=event.lease_holder):
         try:
-            return _enrich(rt, connector, ctx, event)
+            return _enrich(rt, connector, ctx, event, dry_run)
         except Unauthorized:
             if not hasattr(connector, "refresh_credentials") or not ctx.credentials.get(
                     "refresh_token"):
                 raise _needs_reauth(database, ctx.id) from None
             ctx = tokens.refresh_single_flight(database, rt.keyring, connector, ctx)
             try:
-                return _enrich(rt, connector, ctx, event)
+                return _enrich(rt, connector, ctx, event, dry_run)
             except Unauthorized:
                 raise _needs_reauth(database, ctx.id) from None
 
@@ -252,18 +272,25 @@ def _stored_event(connector, event: Event) -> TicketEvent:
                        kind=event.kind, occurred_at=event.occurred_at)
 
 
-def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event) -> Outcome:
+def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event,
+            dry_run: bool = False) -> Outcome:
     ticket = connector.fetch_ticket(ctx, event.ticket_id)
     if connector.is_own_change(ctx, _stored_event(connector, event), ticket):
         return finish(rt, event.id, EventStatus.IGNORED, "caused by our own write-back")
     if not ticket.latest_message.strip():
         return finish(rt, event.id, EventStatus.IGNORED, "no customer message to analyse")
     plan = plan_enrichment(ticket, ctx.settings)
+    metrics.ANALYSIS.observe(sum(plan.timings_ms.values()) / 1000)
     key = plan.enrichment.op_key
     done_before = rt.database.autocommit(lambda c: c.scalar(
         _DONE_BEFORE, {"b_installation": ctx.id, "b_key": key}))
     if done_before:
         return finish(rt, event.id, EventStatus.DONE, "already enriched this message")
+    if dry_run:
+        # Dry run: record what would have been written; no vendor write, no effect row,
+        # so the same message is written for real once dry run is switched off.
+        _record(rt, ctx, event, ticket, plan, _would_write(plan.enrichment), dry_run=True)
+        return Outcome(EventStatus.DONE)
     result = connector.apply(ctx, ticket, plan.enrichment)
     written = {"tags": list(result.tags_added), "priority": result.priority_set,
                "fields": dict(result.fields_set), "note": result.note_added,
@@ -272,20 +299,30 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event) -> O
     return Outcome(EventStatus.DONE)
 
 
-def _record(rt, ctx, event, ticket, plan, written) -> None:
+def _would_write(enrichment) -> dict:
+    return {"tags": list(enrichment.add_tags), "priority": enrichment.priority,
+            "fields": dict(enrichment.custom_fields), "note": bool(enrichment.note),
+            "reply": bool(enrichment.public_reply),
+            "already_applied": False}
+
+
+def _record(rt, ctx, event, ticket, plan, written, dry_run: bool = False) -> None:
     from integration.domain.analysis import ANALYZER_VERSION
     try:
         # Core statements in one transaction: the ORM's unit of work cost more than
         # the three statements themselves.
         with rt.database.engine.begin() as connection:
-            connection.execute(_INSERT_EFFECT, {
-                "installation_id": ctx.id, "ticket_id": ticket.id,
-                "op_key": plan.enrichment.op_key, "event_id": event.id})
+            if not dry_run:
+                connection.execute(_INSERT_EFFECT, {
+                    "installation_id": ctx.id, "ticket_id": ticket.id,
+                    "op_key": plan.enrichment.op_key, "event_id": event.id})
             connection.execute(_INSERT_ENRICHMENT, {
                 "event_id": event.id, "installation_id": ctx.id, "ticket_id": ticket.id,
                 "ticket_version": ticket.version, "analyzer_version": ANALYZER_VERSION,
                 "analysis": {**plan.analysis.to_dict(), **plan.decision.to_dict()},
-                "written": written, "timings_ms": plan.timings_ms})
+                "written": {**written, "note_text": plan.enrichment.note},
+                "timings_ms": plan.timings_ms, "dry_run": dry_run,
+                "message": ticket.latest_message})
             connection.execute(_FINISH, {"b_id": event.id, "b_status": EventStatus.DONE,
                                          "b_reason": None})
     except IntegrityError:

@@ -20,7 +20,7 @@ from integration.logs import fields
 from integration.pipeline import dispatch
 from integration.store import installations
 from integration.store.db import Database
-from integration.store.models import Event, EventStatus, OAuthState, utcnow
+from integration.store.models import Enrichment, Event, EventStatus, OAuthState, utcnow
 
 log = logging.getLogger("tactful.sweep")
 
@@ -66,6 +66,10 @@ def run_retention(database: Database, settings: Settings) -> dict:
         payloads = session.execute(update(Event).where(
             Event.received_at < payload_cutoff, Event.payload.is_not(None),
             Event.status.in_(EventStatus.FINAL)).values(payload=None)).rowcount
+        # The customer's message kept for the console follows the payloads' retention.
+        messages = session.execute(update(Enrichment).where(
+            Enrichment.created_at < payload_cutoff, Enrichment.message.is_not(None),
+        ).values(message=None)).rowcount
         rows = session.execute(delete(Event).where(
             Event.received_at < dedup_cutoff, Event.status.in_(EventStatus.FINAL))).rowcount
         purged = installations.purge_uninstalled(session, settings.uninstall_grace_days, now)
@@ -73,6 +77,7 @@ def run_retention(database: Database, settings: Settings) -> dict:
         # can create one with GET /oauth/<provider>/start.
         states = session.execute(delete(OAuthState).where(OAuthState.expires_at < now)).rowcount
     result = {"payloads_dropped": payloads, "events_deleted": rows,
-              "installations_purged": purged, "oauth_states_deleted": states}
+              "installations_purged": purged, "oauth_states_deleted": states,
+              "messages_dropped": messages}
     log.info("retention.done", extra=fields(**result))
     return result

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -86,6 +87,11 @@ class Installation(Base):
     settings: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     remote: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
     status: Mapped[str] = mapped_column(String(32), default="active", nullable=False)
+    # Paused: events wait (parked) and run on resume. Dry run: analyse, write nothing back.
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                         nullable=False)
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                          nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
                                                  nullable=False)
@@ -153,9 +159,15 @@ class Enrichment(Base):
     analysis: Mapped[dict] = mapped_column(JSON, nullable=False)
     written: Mapped[dict] = mapped_column(JSON, nullable=False)
     timings_ms: Mapped[dict] = mapped_column(JSON, nullable=False)
+    # Computed but not written back (the installation was in dry-run mode).
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                          nullable=False)
+    # The customer's message as analysed, for the console; retention clears it.
+    message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
-    __table_args__ = (Index("ix_enrichments_ticket", "installation_id", "ticket_id"),)
+    __table_args__ = (Index("ix_enrichments_ticket", "installation_id", "ticket_id"),
+                      Index("ix_enrichments_trends", "installation_id", "created_at"))
 
 
 class Effect(Base):

@@ -76,6 +76,19 @@ def _installation_json(row: Installation) -> dict:
 
 @bp.get("/installations")
 def list_installations():
+    """Every installation.
+    ---
+    get:
+      tags: [admin]
+      summary: List installations
+      security: [{adminToken: []}]
+      responses:
+        200:
+          description: Installations
+          content: {application/json: {schema: InstallationListSchema}}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+    """
     with database().session() as session:
         rows = session.scalars(select(Installation).order_by(Installation.created_at))
         return {"installations": [_installation_json(r) for r in rows]}
@@ -83,6 +96,20 @@ def list_installations():
 
 @bp.get("/installations/<installation_id>")
 def get_installation(installation_id: str):
+    """One installation.
+    ---
+    get:
+      tags: [admin]
+      summary: One installation
+      security: [{adminToken: []}]
+      responses:
+        200:
+          description: The installation
+          content: {application/json: {schema: InstallationSchema}}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
     with database().session() as session:
         row = session.get(Installation, installation_id) or abort(404, "no such installation")
         return _installation_json(row)
@@ -90,6 +117,22 @@ def get_installation(installation_id: str):
 
 @bp.put("/installations/<installation_id>/settings")
 def put_settings(installation_id: str):
+    """Replace an installation's settings (each section checked by its domain schema).
+    ---
+    put:
+      tags: [admin]
+      summary: Replace an installation's settings
+      security: [{adminToken: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: InstallationSettingsSchema}}
+      responses:
+        200: {description: Saved, content: {application/json: {schema: InstallationSchema}}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
     try:
         body = bodies.request_json_object()
     except PayloadError as exc:
@@ -127,6 +170,21 @@ def _validate_sections(loaded: dict) -> None:
 
 @bp.get("/events")
 def list_events():
+    """Recent events, newest first.
+    ---
+    get:
+      tags: [admin]
+      summary: Recent events
+      security: [{adminToken: []}]
+      parameters:
+      - {in: query, name: status, schema: {type: string}}
+      - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}
+      responses:
+        200: {description: Events, content: {application/json: {schema: EventListSchema}}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+    """
     try:
         query = EventQuerySchema().load(request.args.to_dict())
     except ValidationError as exc:
@@ -146,6 +204,18 @@ def list_events():
 
 @bp.post("/events/<int:event_id>/retry")
 def retry_event(event_id: int):
+    """Re-drive a dead-lettered (failed or ignored) event.
+    ---
+    post:
+      tags: [admin]
+      summary: Re-drive a dead-lettered event
+      security: [{adminToken: []}]
+      responses:
+        202: {description: Requeued, content: {application/json: {schema: RequeuedSchema}}}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+        409: {$ref: '#/components/responses/Error'}
+    """
     if not redrive.retry_failed(database(), event_id):
         return {"error": "not-retryable", "reason": "event is not failed or ignored"}, 409
     _dispatch_soon()
@@ -154,7 +224,21 @@ def retry_event(event_id: int):
 
 @bp.post("/events/retry")
 def retry_events():
-    """Re-drive dead letters in bulk: all, one installation's, or those failed recently."""
+    """Re-drive dead letters in bulk: all, one installation's, or those failed recently.
+    ---
+    post:
+      tags: [admin]
+      summary: Re-drive dead-lettered events in bulk
+      security: [{adminToken: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: BulkRetrySchema}}
+      responses:
+        202: {description: Requeued, content: {application/json: {schema: BulkRequeuedSchema}}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return {"error": "invalid-request", "reason": "body must be a JSON object"}, 400
@@ -178,7 +262,18 @@ def retry_events():
 
 @bp.post("/installations/<installation_id>/activate")
 def activate_installation(installation_id: str):
-    """The admin re-authorised the account out of band: resume its waiting events."""
+    """The admin re-authorised the account out of band: resume its waiting events.
+    ---
+    post:
+      tags: [admin]
+      summary: Re-activate an installation that needed re-authorisation
+      security: [{adminToken: []}]
+      responses:
+        200: {description: Active again, content: {application/json: {schema: ActivatedSchema}}}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+        409: {$ref: '#/components/responses/Error'}
+    """
     with database().session() as session:
         row = session.get(Installation, installation_id) or abort(404, "no such installation")
         status = row.status

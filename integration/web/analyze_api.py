@@ -80,6 +80,21 @@ def _invalid(reasons):
 
 @bp.post("/api/analyze")
 def analyze_message():
+    """Analysis (and optionally a draft) of one text.
+    ---
+    post:
+      tags: [analyze]
+      summary: Analyse one message
+      requestBody:
+        required: true
+        content: {application/json: {schema: AnalyzeRequestSchema}}
+      responses:
+        200:
+          description: The analysis record
+          content: {application/json: {schema: AnalysisRecordSchema}}
+        400: {$ref: '#/components/responses/Error'}
+        413: {$ref: '#/components/responses/Error'}
+    """
     caller = _caller()
     if caller is None:
         return _error(401, "unauthorized", "send Authorization: Bearer with the admin token "

@@ -38,6 +38,22 @@ def _error(status: int, code: str, reason):
 
 @bp.post("/installations/<installation_id>/backfill")
 def start_backfill(installation_id: str):
+    """Start a backfill of the installation's existing tickets; it runs in a worker.
+    ---
+    post:
+      tags: [admin]
+      summary: Start a backfill
+      security: [{adminToken: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: BackfillRequestSchema}}
+      responses:
+        202: {description: Started, content: {application/json: {schema: BackfillStartedSchema}}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+        409: {$ref: '#/components/responses/Error'}
+    """
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error(400, "invalid-request", "body must be a JSON object")
@@ -67,6 +83,17 @@ def start_backfill(installation_id: str):
 
 @bp.get("/backfills/<job_id>")
 def get_backfill(job_id: str):
+    """A backfill's progress.
+    ---
+    get:
+      tags: [admin]
+      summary: A backfill's progress
+      security: [{adminToken: []}]
+      responses:
+        200: {description: Progress, content: {application/json: {schema: BackfillSchema}}}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
     found = backfill_jobs.report(database(), job_id)
     if found is None:
         return _error(404, "not-found", "no such backfill")

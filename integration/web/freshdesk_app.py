@@ -46,6 +46,23 @@ def _error(status: int, code: str, reason: str):
 
 @bp.post("/install")
 def register_installation():
+    """The Freshdesk app's onAppInstall: register the account (key checked with Freshdesk).
+    ---
+    post:
+      tags: [helpdesk apps]
+      summary: Register a Freshdesk account (header X-Freshdesk-Api-Key)
+      parameters:
+      - {in: header, name: X-Freshdesk-Api-Key, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: FreshdeskDomainSchema}}
+      responses:
+        201:
+          description: Registered
+          content: {application/json: {schema: FreshdeskRegisteredSchema}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+    """
     api_key = request.headers.get(API_KEY_HEADER, "").strip()
     raw = request.get_data(cache=True)
     try:
@@ -96,6 +113,18 @@ def _signed_by_app(raw: bytes, current) -> bool:
 
 @bp.post("/<installation_id>/uninstall")
 def unregister(installation_id: str):
+    """The Freshdesk app's onAppUninstall, signed with the installation's secret.
+    ---
+    post:
+      tags: [helpdesk apps]
+      summary: Uninstall a Freshdesk installation
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        200: {description: Uninstalled, content: {application/json: {schema: StatusSchema}}}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
     with database().session() as session:
         row = session.get(installations.Installation, installation_id)
         ctx = installations.context_of(row, keyring()) \

@@ -15,13 +15,34 @@ log = logging.getLogger("tactful.health")
 
 @bp.get("/healthz")
 def healthz():
-    """The process is alive; says nothing about its dependencies."""
+    """The process is alive; says nothing about its dependencies.
+    ---
+    get:
+      tags: [operations]
+      summary: Liveness
+      responses:
+        200:
+          description: Alive
+          content: {application/json: {schema: StatusSchema}}
+    """
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
 def readyz():
-    """Ready when the database and the broker both answer; 503 names what fails."""
+    """Ready when the database and the broker both answer; 503 names what fails.
+    ---
+    get:
+      tags: [operations]
+      summary: Readiness (database and broker)
+      responses:
+        200:
+          description: Ready
+          content: {application/json: {schema: ReadinessSchema}}
+        503:
+          description: A dependency fails (named in `failing`)
+          content: {application/json: {schema: ReadinessSchema}}
+    """
     checks = {"database": _check_database(), "broker": _check_broker()}
     failing = sorted(name for name, ok in checks.items() if ok != "ok")
     body = {"status": "ready" if not failing else "unavailable", "checks": checks}

@@ -29,6 +29,21 @@ log = logging.getLogger("tactful.intercom")
 
 @bp.post("/intercom/uninstall")
 def uninstalled():
+    """Intercom's uninstall notification (X-Hub-Signature with the client secret).
+    ---
+    post:
+      tags: [helpdesk apps]
+      summary: Intercom workspace removed the app
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {app_id: {type: string}}}}}
+      responses:
+        200:
+          description: Uninstalled or ignored
+          content: {application/json: {schema: StatusSchema}}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        503: {$ref: '#/components/responses/Error'}
+    """
     raw = request.get_data(cache=True)
     try:
         webhook.verify_signature(request.headers, raw, settings().intercom_client_secret)

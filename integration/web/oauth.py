@@ -80,6 +80,19 @@ def _redirect_uri(provider: str) -> str:
 
 @bp.get("/<provider>/start")
 def start(provider: str):
+    """Begin an OAuth install: redirect to the vendor's consent page.
+    ---
+    get:
+      tags: [oauth]
+      summary: Begin an OAuth install (Zendesk needs ?subdomain=)
+      parameters:
+      - {in: query, name: subdomain, schema: {type: string}, description: Zendesk only}
+      responses:
+        302: {description: Redirect to the vendor's authorization page}
+        400: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+        503: {$ref: '#/components/responses/Error'}
+    """
     descriptor = descriptor_of(provider)
     # No account parameter: the vendor names the account after the token exchange.
     account = request.args.get(descriptor.account_param, "").strip().lower() \
@@ -142,6 +155,23 @@ def take_state(provider: str, state: str) -> OAuthState | None:
 
 @bp.get("/<provider>/callback")
 def callback(provider: str):
+    """Finish an OAuth install: exchange the code, store, provision.
+    ---
+    get:
+      tags: [oauth]
+      summary: Finish an OAuth install
+      parameters:
+      - {in: query, name: code, schema: {type: string}}
+      - {in: query, name: state, required: true, schema: {type: string}}
+      - {in: query, name: error, schema: {type: string}}
+      responses:
+        201: {description: Installed, content: {application/json: {schema: InstalledSchema}}}
+        302: {description: Redirect to the vendor's success or failure page}
+        400: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+        502: {$ref: '#/components/responses/Error'}
+        503: {$ref: '#/components/responses/Error'}
+    """
     descriptor = descriptor_of(provider)
     state = request.args.get("state", "")
     pending = take_state(provider, state) if state else None

@@ -41,6 +41,25 @@ def _error(status: int, code: str, reason: str):
 
 @bp.post("/webhooks/<provider>/<installation_id>")
 def receive(provider: str, installation_id: str):
+    """A helpdesk event for one installation (Zendesk, Freshdesk), signed with its secret.
+    ---
+    post:
+      tags: [webhooks]
+      summary: Receive a Zendesk or Freshdesk event
+      description: The body is the vendor's payload (see docs/http-api.md); it is verified
+        over the raw bytes, stored, and queued.
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        202: {$ref: '#/components/responses/WebhookAccepted'}
+        200: {$ref: '#/components/responses/WebhookNotQueued'}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        403: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+        413: {$ref: '#/components/responses/Error'}
+        503: {$ref: '#/components/responses/Error'}
+    """
     connector = _connector_or_404(provider)
     if getattr(connector, "app_level_webhooks", False):
         return _error(404, "not-found", f"{provider} webhooks use /webhooks/{provider}")
@@ -96,7 +115,21 @@ def _context_cache() -> installations.ContextCache:
 
 @bp.post("/webhooks/<provider>")
 def receive_app_level(provider: str):
-    """App-level webhooks (one URL for every workspace): the connector resolves the account."""
+    """App-level webhooks (one URL for every workspace): the connector resolves the account.
+    ---
+    post:
+      tags: [webhooks]
+      summary: Receive an Intercom notification (signed with the app's client secret)
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        202: {$ref: '#/components/responses/WebhookAccepted'}
+        200: {$ref: '#/components/responses/WebhookNotQueued'}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+        503: {$ref: '#/components/responses/Error'}
+    """
     connector = _connector_or_404(provider)
     if not getattr(connector, "app_level_webhooks", False):
         return _error(404, "not-found", f"{provider} webhooks need an installation id in the URL")
