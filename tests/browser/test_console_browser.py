@@ -4,6 +4,7 @@ as a screenshot (console-<name>.png)."""
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -27,7 +28,9 @@ def _text(page) -> str:
 
 def _after_click(page, text: str) -> str:
     """A click does not wait for the next page: wait until it shows `text`."""
-    WebDriverWait(page, 30).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    # While the next page loads, the old body goes stale under the lookup: try again.
+    WebDriverWait(page, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "body").text)
     return _text(page)
 
 
