@@ -133,3 +133,18 @@ def retry_event(event_id: int):
         return {"error": "not-retryable", "reason": "event is not failed or ignored"}, 409
     handoff.publish(current_app.extensions["celery"], [event_id])
     return {"status": "requeued", "event_id": event_id}, 202
+
+
+@bp.get("/installations/<installation_id>/accuracy")
+def get_accuracy(installation_id: str):
+    """Agent feedback and undoing edits per label: how often Tactful was right."""
+    from datetime import UTC, datetime
+
+    from integration.store import feedback
+    try:
+        since = feedback.parse_since(request.args.get("since", "30d"), datetime.now(UTC))
+    except ValueError as exc:
+        return {"error": "invalid-request", "reason": str(exc)}, 400
+    with database().session() as session:
+        session.get(Installation, installation_id) or abort(404, "no such installation")
+        return feedback.accuracy_report(session, installation_id, since)

@@ -22,7 +22,7 @@ from integration.installers.freshdesk import InstallError, install
 from integration.logs import fields
 from integration.pipeline import uninstall
 from integration.runtime import database, keyring, settings
-from integration.store import installations
+from integration.store import feedback, installations
 
 bp = Blueprint("freshdesk_app", __name__, url_prefix="/apps/freshdesk")
 log = logging.getLogger("tactful.freshdesk_app")
@@ -50,8 +50,13 @@ def register():
         log.info("freshdesk_app.install-refused", extra=fields(rejected_key=rejected))
         return _error(401 if rejected else 400, "install-refused", str(exc))
     log.info("freshdesk_app.installed", extra=fields(installation=done.installation_id))
+    with database().session() as session:
+        # The app's sidebar signs its calls with this (kept server-side, like the other).
+        row = session.get(installations.Installation, done.installation_id)
+        sidebar_secret = feedback.sidebar_secret(session, keyring(), row, rotate=True)
     return {"installation_id": done.installation_id, "webhook_url": done.webhook_url,
-            "webhook_secret": done.webhook_secret, "account": done.account}, 201
+            "webhook_secret": done.webhook_secret, "sidebar_secret": sidebar_secret,
+            "account": done.account}, 201
 
 
 @bp.post("/<installation_id>/uninstall")

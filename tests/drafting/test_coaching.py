@@ -32,11 +32,17 @@ def rules(coaching) -> list[str]:
     ("Why not try our premium plan for faster support?", "upsell"),
 ])
 def test_each_tone_rule_is_found_with_a_rewrite_that_passes_the_guard(text, rule):
-    [finding] = [f for f in guard_findings(text, None, upset=True) if f.rule == rule]
+    finding = next(f for f in guard_findings(text, None, upset=True) if f.rule == rule)
     assert finding.sentence == text
     assert finding.phrase.lower() in text.lower()
     if finding.suggestion:
         assert guard_check(finding.suggestion, None, upset=True).ok, finding.suggestion
+
+
+def test_every_rule_a_sentence_breaks_is_reported_not_only_the_first():
+    rules_found = {f.rule for f in guard_findings("Calm down, we guarantee a fix.", None,
+                                                  upset=True)}
+    assert rules_found == {"calm_down", "over_promise"}
 
 
 def test_a_rewritable_phrase_is_rewritten_in_place_not_replaced_wholesale():

@@ -105,14 +105,28 @@ def guard_findings(text: str, settings: dict | None, *, upset: bool,
     loaded = {**(settings or {}), "public_replies": False}
     findings = []
     for sentence in _sentences(text):
-        result = guard_check(sentence, loaded, upset=upset, locale=locale)
-        for violation in result.violations:
-            if violation.rule == MISSING_DISCLOSURE:
-                continue
+        findings += _sentence_findings(sentence, loaded, upset, locale)
+    return findings
+
+
+def _sentence_findings(sentence: str, settings: dict, upset: bool, locale: str,
+                       rounds: int = 6) -> list[Finding]:
+    """Every rule a sentence breaks: the guard stops at the first rule that drops a
+    sentence, so the phrase it found is taken out and the rest checked again."""
+    found: dict[tuple[str, str], Finding] = {}
+    rest = sentence
+    for _ in range(rounds):
+        result = guard_check(rest, settings, upset=upset, locale=locale)
+        violations = [v for v in result.violations if v.rule != MISSING_DISCLOSURE]
+        for violation in violations:
             suggestion = result.text.strip() if violation.action == "rewritten" \
                 else _FALLBACK_REWRITES.get(violation.rule, "")
-            findings.append(Finding(violation.rule, violation.phrase, suggestion, sentence))
-    return findings
+            found.setdefault((violation.rule, violation.phrase.lower()),
+                             Finding(violation.rule, violation.phrase, suggestion, sentence))
+        if not violations or violations[-1].action != "dropped":
+            break
+        rest = rest.replace(violations[-1].phrase, " ", 1)
+    return list(found.values())
 
 
 def strongest_emotion(analysis: dict) -> str | None:
