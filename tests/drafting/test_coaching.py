@@ -45,6 +45,12 @@ def test_every_rule_a_sentence_breaks_is_reported_not_only_the_first():
     assert rules_found == {"calm_down", "over_promise"}
 
 
+def test_a_rewrite_found_after_a_dropped_phrase_reads_as_a_sentence():
+    findings = guard_findings("Calm down, as I said it is fixed.", None, upset=True)
+    rewrite = next(f.suggestion for f in findings if f.rule == "as_i_said")
+    assert rewrite == "It is fixed."
+
+
 def test_a_rewritable_phrase_is_rewritten_in_place_not_replaced_wholesale():
     [finding] = guard_findings("As I said, the export is under Settings.", None, upset=True)
     assert finding.suggestion == "The export is under Settings."

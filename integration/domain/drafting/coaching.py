@@ -119,7 +119,7 @@ def _sentence_findings(sentence: str, settings: dict, upset: bool, locale: str,
         result = guard_check(rest, settings, upset=upset, locale=locale)
         violations = [v for v in result.violations if v.rule != MISSING_DISCLOSURE]
         for violation in violations:
-            suggestion = result.text.strip() if violation.action == "rewritten" \
+            suggestion = _tidy(result.text) if violation.action == "rewritten" \
                 else _FALLBACK_REWRITES.get(violation.rule, "")
             found.setdefault((violation.rule, violation.phrase.lower()),
                              Finding(violation.rule, violation.phrase, suggestion, sentence))
@@ -127,6 +127,12 @@ def _sentence_findings(sentence: str, settings: dict, upset: bool, locale: str,
             break
         rest = rest.replace(violations[-1].phrase, " ", 1)
     return list(found.values())
+
+
+def _tidy(text: str) -> str:
+    """A rewrite of what was left of a sentence: no leading comma, a capital first letter."""
+    text = text.strip().lstrip(",;:-\u2014 ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def strongest_emotion(analysis: dict) -> str | None:
