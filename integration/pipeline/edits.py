@@ -2,8 +2,8 @@
 
 When a later event makes us fetch the ticket again, its tags and priority tell us what
 people did since: a `tactful_*` tag we added and that is gone was removed by someone
-(we never remove our own), and a priority other than the one we set was changed. Each
-such edit is stored once as feedback against the enrichment that wrote it.
+(we never remove our own), and a priority other than the one we last set was changed.
+Each such edit is stored once as feedback against the enrichment that wrote it.
 """
 from __future__ import annotations
 
@@ -46,22 +46,35 @@ def undoing_edits(written: dict, tags: tuple[str, ...], priority: str | None,
     return edits
 
 
+RECENT_ENRICHMENTS = 5
+
+
 def record_edits(database: Database, installation_id: str, ticket: Ticket, prefix: str) -> int:
-    """Compare the fetched ticket with our latest write on it; store new undoing edits."""
+    """Compare the fetched ticket with our recent writes on it; store new undoing edits.
+
+    A later enrichment only writes the tags that were missing, so a tag removed now may
+    have been written a few enrichments ago: each edit is charged to the newest enrichment
+    that wrote what was undone. The priority is compared with the newest one we set.
+    """
     with database.session() as session:
-        latest = session.execute(
+        recent = session.execute(
             select(Enrichment.id, Enrichment.written).where(
                 Enrichment.installation_id == installation_id,
-                Enrichment.ticket_id == ticket.id).order_by(Enrichment.id.desc()).limit(1)
-        ).first()
-        if latest is None:
-            return 0
-        added = 0
-        for label, value, verdict in undoing_edits(latest.written or {}, ticket.tags,
-                                                   ticket.priority, prefix):
-            added += feedback.record_edit(
-                session, installation_id=installation_id, ticket_id=ticket.id,
-                enrichment_id=latest.id, label=label, value=value, verdict=verdict)
+                Enrichment.ticket_id == ticket.id).order_by(Enrichment.id.desc())
+            .limit(RECENT_ENRICHMENTS)).all()
+        added, seen_tags, priority_seen = 0, set(), False
+        for enrichment_id, written in recent:
+            written = dict(written or {})
+            written["tags"] = [t for t in written.get("tags") or () if t not in seen_tags]
+            seen_tags.update(written["tags"])
+            if priority_seen:
+                written["priority"] = None
+            priority_seen = priority_seen or bool(written.get("priority"))
+            for label, value, verdict in undoing_edits(written, ticket.tags, ticket.priority,
+                                                       prefix):
+                added += feedback.record_edit(
+                    session, installation_id=installation_id, ticket_id=ticket.id,
+                    enrichment_id=enrichment_id, label=label, value=value, verdict=verdict)
     if added:
         log.info("feedback.edits-detected", extra=fields(installation=installation_id,
                                                          count=added))

@@ -45,23 +45,23 @@ def test_only_our_removed_tags_and_a_changed_priority_count_as_undoing():
                          "tactful_") == []
 
 
-def test_edits_are_recorded_once_against_the_latest_enrichment(app, db, keyring):
+def test_edits_are_recorded_once_against_the_enrichment_that_wrote_them(app, db, keyring):
     installation_id, _ = make_installation(db, keyring, "zendesk", "acme")
-    add_enrichment(db, installation_id, "42", tags_written=("tactful_topic_billing",),
-                   priority_written=None)
+    older = add_enrichment(db, installation_id, "42", tags_written=("tactful_topic_billing",),
+                           priority_written="urgent")
     latest = add_enrichment(db, installation_id, "42",
                             tags_written=tuple(WRITTEN["tags"]), priority_written="high")
     edited = ticket(("tactful_emotion_frustration", "tactful_escalate"), "low")
-    assert record_edits(db, installation_id, edited, "tactful_") == 2
+    assert record_edits(db, installation_id, edited, "tactful_") == 3
     assert record_edits(db, installation_id, edited, "tactful_") == 0    # seen again: once
     with db.session() as session:
         rows = feedback.accuracy(session, installation_id)
         by_label = {r.label: r for r in rows}
         assert by_label["sentiment"].tag_removed == 1
+        # Compared with the newest priority we set (high), not the superseded one.
         assert by_label["priority"].priority_changed == 1
-        assert by_label["topic"].tag_removed == 0     # written by an older enrichment
-        stored = session.scalars(select(AgentFeedback)).all()
-        assert {r.enrichment_id for r in stored} == {latest}
+        stored = {(r.label, r.enrichment_id) for r in session.scalars(select(AgentFeedback))}
+    assert stored == {("sentiment", latest), ("priority", latest), ("topic", older)}
 
 
 def test_a_ticket_we_never_enriched_records_nothing(app, db, keyring):
@@ -112,3 +112,35 @@ def test_migration_0004_upgrades_and_downgrades(tmp_path):
     assert "sidebar_secret_encrypted" not in {c["name"] for c in
                                               inspect(engine).get_columns("installations")}
     engine.dispose()
+
+
+def test_purge_after_uninstall_deletes_feedback_and_the_sidebar_secret(app, db, keyring):
+    from integration.pipeline import uninstall
+    from integration.store import installations
+    from integration.store.models import Installation
+    installation_id, _ = make_installation(db, keyring, "zendesk", "acme")
+    enrichment = add_enrichment(db, installation_id, "42")
+    with db.session() as session:
+        feedback.record_edit(session, installation_id=installation_id, ticket_id="42",
+                             enrichment_id=enrichment, label="topic", value="x",
+                             verdict="tag_removed")
+    uninstall.uninstall(db, keyring, installation_id, revoke=False)
+    with db.session() as session:
+        assert session.get(Installation, installation_id).sidebar_secret_encrypted is None
+        installations.purge_uninstalled(session, grace_days=0,
+                                        now=datetime.now(UTC) + timedelta(days=1))
+    with db.session() as session:
+        assert session.scalars(select(AgentFeedback)).all() == []
+
+
+def test_key_rotation_re_encrypts_the_sidebar_secret(app, db, keyring):
+    from integration.store import installations
+    from integration.store.models import Installation
+    installation_id, secret = make_installation(db, keyring, "zendesk", "acme")
+    with db.session() as session:
+        before = session.get(Installation, installation_id).sidebar_secret_encrypted
+        assert installations.rotate_all_keys(session, keyring) >= 3
+    with db.session() as session:
+        row = session.get(Installation, installation_id)
+        assert feedback.stored_sidebar_secret(keyring, row) == secret
+        assert row.sidebar_secret_encrypted != before
