@@ -50,7 +50,9 @@ def _register_blueprints(app: Flask) -> None:
                    console_settings, console_events, console_trends):
         app.register_blueprint(module.bp)
     for name in ("integration.web.analyze_api", "integration.web.oauth",
-                 "integration.web.intercom_app", "integration.web.freshdesk_app"):
+                 "integration.web.intercom_app", "integration.web.freshdesk_app",
+                 "integration.web.sidebar", "integration.web.sidebar_intercom",
+                 "integration.web.legal"):
         _register_optional(app, name)
 
 

@@ -50,6 +50,8 @@ _COMMANDS = [
     ("integration.cli.drafting", "audit_bias_cmd"),
     ("integration.sandbox.cli", "sandbox_cmd"),
     ("integration.cli.demo", "demo_cmd"),
+    ("integration.cli.report", "report_cmd"),
+    ("integration.cli.sidebar", "sidebar_group"),
 ]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from connectors import registry
 from connectors.base import InstallationContext, TicketEvent
@@ -25,8 +25,9 @@ from connectors.errors import (
     Unauthorized,
     WebhookError,
 )
+from integration.domain.drafting.coaching import questions_in
 from integration.logs import fields
-from integration.pipeline import locks, metrics, pause, ratelimit, tokens
+from integration.pipeline import edits, locks, metrics, pause, ratelimit, tokens
 from integration.pipeline.enrichment import plan_enrichment
 from integration.store import installations
 from integration.store.crypto import Keyring
@@ -275,6 +276,7 @@ def _stored_event(connector, event: Event) -> TicketEvent:
 def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event,
             dry_run: bool = False) -> Outcome:
     ticket = connector.fetch_ticket(ctx, event.ticket_id)
+    _note_undoing_edits(rt, ctx, ticket)
     if connector.is_own_change(ctx, _stored_event(connector, event), ticket):
         return finish(rt, event.id, EventStatus.IGNORED, "caused by our own write-back")
     if not ticket.latest_message.strip():
@@ -306,6 +308,23 @@ def _would_write(enrichment) -> dict:
             "already_applied": False}
 
 
+def _note_undoing_edits(rt: Runtime, ctx: InstallationContext, ticket) -> None:
+    """Feedback from what people changed since our last write; never fails the event."""
+    prefix = (ctx.settings.get("policy") or {}).get("tag_prefix") or "tactful_"
+    try:
+        edits.record_edits(rt.database, ctx.id, ticket, prefix)
+    except SQLAlchemyError:
+        log.warning("feedback.edits-not-recorded", extra=fields(installation=ctx.id))
+
+
+def _stored_analysis(plan, ticket) -> dict:
+    """What the sidebar shows later: the analysis, the decision, the draft and the
+    customer's questions (for coaching the agent's own reply)."""
+    return {**plan.analysis.to_dict(), **plan.decision.to_dict(),
+            "draft": {"reply": plan.draft.reply, "tips": list(plan.draft.tips)},
+            "questions": questions_in(ticket.latest_message)}
+
+
 def _record(rt, ctx, event, ticket, plan, written, dry_run: bool = False) -> None:
     from integration.domain.analysis import ANALYZER_VERSION
     try:
@@ -319,7 +338,7 @@ def _record(rt, ctx, event, ticket, plan, written, dry_run: bool = False) -> Non
             connection.execute(_INSERT_ENRICHMENT, {
                 "event_id": event.id, "installation_id": ctx.id, "ticket_id": ticket.id,
                 "ticket_version": ticket.version, "analyzer_version": ANALYZER_VERSION,
-                "analysis": {**plan.analysis.to_dict(), **plan.decision.to_dict()},
+                "analysis": _stored_analysis(plan, ticket),
                 "written": {**written, "note_text": plan.enrichment.note},
                 "timings_ms": plan.timings_ms, "dry_run": dry_run,
                 "message": ticket.latest_message})

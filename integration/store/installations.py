@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from connectors.base import InstallationContext
 from integration.store.crypto import Keyring
 from integration.store.db import Database
-from integration.store.models import Effect, Enrichment, Event, Installation, utcnow
+from integration.store.models import (
+    AgentFeedback,
+    Effect,
+    Enrichment,
+    Event,
+    Installation,
+    utcnow,
+)
 
 ACTIVE = "active"
 NEEDS_REAUTH = "needs_reauth"
@@ -118,6 +125,7 @@ def mark_uninstalled(session: Session, row: Installation) -> None:
     """Tokens go at once; events and enrichments after the grace period (purge_uninstalled)."""
     row.credentials_encrypted = None
     row.webhook_secrets_encrypted = None
+    row.sidebar_secret_encrypted = None
     row.status = UNINSTALLED
     row.uninstalled_at = utcnow()
 
@@ -126,7 +134,7 @@ def purge_uninstalled(session: Session, grace_days: int, now: datetime | None = 
     cutoff = (now or datetime.now(UTC)) - timedelta(days=grace_days)
     ids = list(session.scalars(select(Installation.id).where(
         Installation.status == UNINSTALLED, Installation.uninstalled_at < cutoff)))
-    for table in (Enrichment, Effect, Event):
+    for table in (AgentFeedback, Enrichment, Effect, Event):
         session.execute(delete(table).where(table.installation_id.in_(ids)))
     session.execute(delete(Installation).where(Installation.id.in_(ids)))
     return len(ids)
@@ -136,7 +144,8 @@ def rotate_all_keys(session: Session, keyring: Keyring) -> int:
     """Re-encrypt every secret under the newest key (`tactful keys rotate`)."""
     count = 0
     for row in session.scalars(select(Installation)):
-        for column in ("credentials_encrypted", "webhook_secrets_encrypted"):
+        for column in ("credentials_encrypted", "webhook_secrets_encrypted",
+                       "sidebar_secret_encrypted"):
             value = getattr(row, column)
             if value:
                 setattr(row, column, keyring.rotate(value))

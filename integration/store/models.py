@@ -99,6 +99,8 @@ class Installation(Base):
     # When the dispatcher last handed out this installation's events: installations are
     # served least-recently-served first, so none waits behind another's backlog.
     last_dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Signs the agent sidebar's calls (Zendesk JWT key, Freshdesk app HMAC); made on demand.
+    sidebar_secret_encrypted: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("provider", "account", name="uq_installations_provider_account"),
@@ -255,3 +257,41 @@ class Backfill(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_backfills_installation", "installation_id", "state"),)
+
+
+class FeedbackVerdict:
+    AGREE = "agree"                        # an agent said the label was right
+    WRONG = "wrong"                        # an agent said it was wrong
+    TAG_REMOVED = "tag_removed"            # someone removed a tag we added
+    PRIORITY_CHANGED = "priority_changed"  # someone changed the priority we set
+
+    FROM_AGENTS = (AGREE, WRONG)
+    FROM_EDITS = (TAG_REMOVED, PRIORITY_CHANGED)
+
+
+class AgentFeedback(Base):
+    """What agents said about a label ("Was this right?") and edits that undid our writes.
+
+    `dedup_key` makes both idempotent: an agent's second answer on the same label of the
+    same enrichment replaces the first; an edit seen on every later fetch is counted once.
+    """
+
+    __tablename__ = "agent_feedback"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    installation_id: Mapped[str] = mapped_column(
+        ForeignKey("installations.id", ondelete="CASCADE"), nullable=False)
+    ticket_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    enrichment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrichments.id", ondelete="SET NULL"))
+    label: Mapped[str] = mapped_column(String(32), nullable=False)
+    value: Mapped[str | None] = mapped_column(String(255))
+    verdict: Mapped[str] = mapped_column(String(32), nullable=False)
+    agent_id: Mapped[str | None] = mapped_column(String(64))
+    dedup_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("installation_id", "dedup_key", name="uq_agent_feedback_dedup"),
+        Index("ix_agent_feedback_installation_time", "installation_id", "created_at"),
+    )

@@ -288,3 +288,31 @@ def activate_installation(installation_id: str):
 def _dispatch_soon() -> None:
     """Hand the re-opened events out now (within caps); beat would within seconds anyway."""
     handoff.trigger_dispatch(current_app.extensions["celery"])
+
+
+@bp.get("/installations/<installation_id>/accuracy")
+def get_accuracy(installation_id: str):
+    """Agent feedback and undoing edits per label: how often Tactful was right.
+    ---
+    get:
+      tags: [admin]
+      summary: Feedback-based accuracy per label
+      security: [{adminToken: []}]
+      parameters:
+      - {in: query, name: since, schema: {type: string, default: 30d}}
+      responses:
+        200: {description: Per label, shown, agreed, said wrong, tag removed, priority changed}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
+    from datetime import UTC, datetime
+
+    from integration.store import feedback
+    try:
+        since = feedback.parse_since(request.args.get("since", "30d"), datetime.now(UTC))
+    except ValueError as exc:
+        return {"error": "invalid-request", "reason": str(exc)}, 400
+    with database().session() as session:
+        session.get(Installation, installation_id) or abort(404, "no such installation")
+        return feedback.accuracy_report(session, installation_id, since)

@@ -32,7 +32,7 @@ from integration.installers.freshdesk import InstallError, account_and_base, reg
 from integration.logs import fields
 from integration.pipeline import uninstall
 from integration.runtime import database, keyring, settings
-from integration.store import installations
+from integration.store import feedback, installations
 from integration.web import bodies
 
 bp = Blueprint("freshdesk_app", __name__, url_prefix="/apps/freshdesk")
@@ -87,8 +87,13 @@ def register_installation():
         log.info("freshdesk_app.install-refused", extra=fields(status=exc.status))
         return _error(exc.status, "install-refused", str(exc))
     log.info("freshdesk_app.installed", extra=fields(installation=done.installation_id))
+    with database().session() as session:
+        # The app's sidebar signs its calls with this (kept server-side, like the other).
+        row = session.get(installations.Installation, done.installation_id)
+        sidebar_secret = feedback.sidebar_secret(session, keyring(), row, rotate=True)
     return {"installation_id": done.installation_id, "webhook_url": done.webhook_url,
-            "webhook_secret": done.webhook_secret, "account": done.account}, \
+            "webhook_secret": done.webhook_secret, "sidebar_secret": sidebar_secret,
+            "account": done.account}, \
         200 if current is not None else 201
 
 

@@ -26,8 +26,9 @@ def test_migrations_upgrade_and_downgrade(database_url):
 
     from integration.store.migrate import alembic_config
     upgrade(database_url)
-    assert current(database_url) == ScriptDirectory.from_config(
-        alembic_config(database_url)).get_current_head()
+    # The newest revision, whichever it is: branches add migrations and the lead re-chains.
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    assert current(database_url) == head
     assert _tables(database_url) >= TABLES
     downgrade(database_url, "base")
     assert current(database_url) is None

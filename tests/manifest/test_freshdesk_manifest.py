@@ -36,7 +36,8 @@ def test_every_declared_request_has_a_template_and_back():
 def test_templates_call_tactful_over_https_and_sign_what_they_forward():
     for name, template in _json("config/requests.json").items():
         schema = template["schema"]
-        assert schema["method"] == "POST" and schema.get("protocol", "https") == "https"
+        expected = "GET" if name == "sidebarGet" else "POST"
+        assert schema["method"] == expected and schema.get("protocol", "https") == "https"
         assert schema["host"] == "<%= iparam.tactful_host %>"
         headers = schema["headers"]
         if name == "registerInstallation":
@@ -74,3 +75,31 @@ def test_node_handler_tests_pass():
     result = subprocess.run(["node", "--test", str(APP / "server" / "test")],
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_engines_follow_the_current_compatibility_matrix():
+    # Platform 3.0 apps are validated with FDK 10 on Node 24 (FDK 9 / Node 18 is retired).
+    engines = _json("manifest.json")["engines"]
+    assert engines["node"].split(".")[0] == "24" and engines["fdk"].split(".")[0] == "10"
+
+
+def test_the_sidebar_location_function_and_files_exist():
+    manifest = _json("manifest.json")
+    sidebar = manifest["modules"]["support_ticket"]["location"]["ticket_sidebar"]
+    assert (APP / "app" / sidebar["url"]).is_file() and (APP / "app" / sidebar["icon"]).is_file()
+    assert "sidebarRequest" in manifest["modules"]["common"]["functions"]
+    source = (APP / "server" / "server.js").read_text(encoding="utf-8")
+    assert re.search(r"\bsidebarRequest\s*:\s*async function", source)
+    index = (APP / "app" / "index.html").read_text(encoding="utf-8")
+    assert "{{{appclient}}}" in index and "scripts/app.js" in index
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_server_code_coverage_meets_the_packers_80_percent():
+    result = subprocess.run(["node", "--test", "--experimental-test-coverage",
+                             str(APP / "server" / "test")], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stdout[-4000:]
+    [row] = [line for line in result.stdout.splitlines() if "server/server.js" in line]
+    line_pct, branch_pct, funcs_pct = (float(c) for c in row.split("|")[1:4])
+    assert min(line_pct, branch_pct, funcs_pct) >= 80, row

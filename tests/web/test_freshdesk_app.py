@@ -54,6 +54,12 @@ def test_first_install_by_an_account_admin_returns_the_secret(client, api, db, k
     body = response.json
     ctx = _stored(db, keyring, body["installation_id"])
     assert ctx.webhook_secrets == [body["webhook_secret"]]
+    # The sidebar's own secret travels once, too, and is stored encrypted.
+    from integration.store.feedback import stored_sidebar_secret
+    with db.session() as session:
+        row = session.get(Installation, body["installation_id"])
+        assert stored_sidebar_secret(keyring, row) == body["sidebar_secret"]
+        assert body["sidebar_secret"] not in row.sidebar_secret_encrypted
     assert ctx.credentials == {"api_key": samples.API_KEY, "actor_id": "9000042"}
     assert body["webhook_url"].endswith(f"/webhooks/freshdesk/{body['installation_id']}")
     assert api.calls[0].request.headers["Authorization"].startswith("Basic ")

@@ -12,6 +12,8 @@ const crypto = require('crypto');
 
 const STORE_KEY = 'tactful-installation';
 const SOURCE = 'tactful-app';
+// The only Tactful paths the sidebar may reach through sidebarRequest.
+const SIDEBAR_PATH = /^\/sidebar\/freshdesk\/(tickets\/[\w-]{1,64}|feedback|check-reply)(\?[\w=&%.-]*)?$/;
 
 function sign(secret, timestamp, body) {
   return crypto.createHmac('sha256', secret).update(timestamp + body).digest('hex');
@@ -62,6 +64,20 @@ function summaryOf(payload, eventId, ticketId, conversation) {
   };
 }
 
+// The sidebar's calls are signed over timestamp, method, path (no query) and body, so a
+// signature for one ticket cannot be replayed against another.
+function sidebarContext(installation, method, path, body) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const message = timestamp + '\n' + method + '\n' + path.split('?')[0] + '\n' + body;
+  return {
+    installation_id: installation.installation_id,
+    timestamp: timestamp,
+    path: path,
+    signature: crypto.createHmac('sha256', installation.sidebar_secret)
+      .update(message).digest('hex')
+  };
+}
+
 async function forward(summary) {
   try {
     await sendSigned('forwardEvent', summary);
@@ -83,12 +99,13 @@ exports = {
         body: body
       });
       const data = JSON.parse(reply.response);
-      if (!data.installation_id || !data.webhook_secret) {
+      if (!data.installation_id || !data.webhook_secret || !data.sidebar_secret) {
         throw { status: reply.status };
       }
       await $db.set(STORE_KEY, {
         installation_id: data.installation_id,
-        webhook_secret: data.webhook_secret
+        webhook_secret: data.webhook_secret,
+        sidebar_secret: data.sidebar_secret
       });
       renderData();
     } catch (error) {
@@ -109,6 +126,26 @@ exports = {
     }
     // Never block an uninstall: Tactful also deletes accounts whose key stops working.
     renderData();
+  },
+
+  // SMI: the sidebar (app/scripts/app.js) calls Tactful through here.
+  sidebarRequest: async function (args) {
+    const method = args.method === 'POST' ? 'POST' : 'GET';
+    if (typeof args.path !== 'string' || !SIDEBAR_PATH.test(args.path)) {
+      renderData({ status: 400, message: 'not a sidebar path' });
+      return;
+    }
+    try {
+      const installation = await $db.get(STORE_KEY);
+      const body = method === 'POST' ? JSON.stringify(args.body || {}) : '';
+      const reply = await $request.invokeTemplate(method === 'POST' ? 'sidebarPost' : 'sidebarGet', {
+        context: sidebarContext(installation, method, args.path, body),
+        body: method === 'POST' ? body : undefined
+      });
+      renderData(null, JSON.parse(reply.response));
+    } catch (error) {
+      renderData({ status: (error && error.status) || 502, message: describe(error) });
+    }
   },
 
   onTicketCreateHandler: async function (payload) {

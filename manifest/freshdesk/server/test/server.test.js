@@ -8,15 +8,17 @@ const assert = require('node:assert');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const vm = require('node:vm');
 
 const APP = path.join(__dirname, '..', '..');
-const SOURCE = fs.readFileSync(path.join(APP, 'server', 'server.js'), 'utf8');
+const SERVER = path.join(APP, 'server', 'server.js');
+const SOURCE = fs.readFileSync(SERVER, 'utf8');
+const Module = require('node:module');
 const SECRET = 'per-installation-secret';
+const SIDEBAR_SECRET = 'per-installation-sidebar-secret';
 
 function platform(options) {
   const settings = options || {};
-  const calls = { requests: [], rendered: [], stored: {}, deleted: [], errors: [] };
+  const calls = { requests: [], rendered: [], stored: {}, deleted: [], errors: [], data: [] };
   const $request = {
     invokeTemplate: async function (name, request) {
       calls.requests.push({ name: name, request: request });
@@ -34,16 +36,24 @@ function platform(options) {
     set: async function (key, value) { calls.stored[key] = value; return { Created: true }; },
     delete: async function (key) { calls.deleted.push(key); delete calls.stored[key]; }
   };
-  const context = {
-    exports: {}, require: require, $request: $request, $db: $db, Date: Date, JSON: JSON,
-    console: { error: function () { calls.errors.push(Array.from(arguments)); },
-      log: function () {} },
-    renderData: function (error) { calls.rendered.push(error || null); }
+  const platformGlobals = {
+    $request: $request, $db: $db,
+    renderData: function (error, data) {
+      calls.rendered.push(error || null);
+      if (data !== undefined) { calls.data.push(data); }
+    }
   };
-  vm.createContext(context);
-  vm.runInContext(SOURCE, context, { filename: 'server.js' });
+  Object.assign(globalThis, platformGlobals);
+  console.error = function () { calls.errors.push(Array.from(arguments)); };
+  // Compiled as a module from its own path (so coverage counts server.js) with the
+  // platform's globals in place; FDK apps assign `exports = {…}`, read back at the end.
+  const loaded = new Module(SERVER, module);
+  loaded.paths = module.paths;
+  loaded._compile(SOURCE + '\nmodule.exports = exports;\n', SERVER);
+  const context = { exports: loaded.exports };
   if (settings.installed) {
-    calls.stored['tactful-installation'] = { installation_id: 'in_abc', webhook_secret: SECRET };
+    calls.stored['tactful-installation'] = { installation_id: 'in_abc', webhook_secret: SECRET,
+      sidebar_secret: SIDEBAR_SECRET };
   }
   return { handlers: context.exports, calls: calls };
 }
@@ -78,7 +88,8 @@ test('every handler the manifest names is exported by server.js', function () {
 
 test('onAppInstall registers the domain and keeps the returned secret', async function () {
   const { handlers, calls } = platform({
-    reply: { installation_id: 'in_abc', webhook_secret: SECRET, webhook_url: 'u' }
+    reply: { installation_id: 'in_abc', webhook_secret: SECRET, webhook_url: 'u',
+      sidebar_secret: SIDEBAR_SECRET }
   });
   await handlers.onAppInstallHandler({ iparams: { freshdesk_domain: 'acme.freshdesk.com' } });
   assert.strictEqual(calls.requests.length, 1);
@@ -87,7 +98,7 @@ test('onAppInstall registers the domain and keeps the returned secret', async fu
     { domain: 'acme.freshdesk.com' });
   // Through JSON: the object was made inside the app's own realm (vm context).
   assert.deepStrictEqual(JSON.parse(JSON.stringify(calls.stored['tactful-installation'])),
-    { installation_id: 'in_abc', webhook_secret: SECRET });
+    { installation_id: 'in_abc', webhook_secret: SECRET, sidebar_secret: SIDEBAR_SECRET });
   assert.deepStrictEqual(calls.rendered, [null]);
 });
 
@@ -189,4 +200,71 @@ test('onAppUninstall still completes when Tactful is unreachable', async functio
   await handlers.onAppUninstallHandler({ domain: 'acme.freshdesk.com' });
   assert.deepStrictEqual(calls.rendered, [null]);
   assert.strictEqual(calls.errors.length, 1);
+});
+
+function verifySidebarSignature(request, method, body) {
+  const ctx = request.context;
+  const message = ctx.timestamp + '\n' + method + '\n' + ctx.path.split('?')[0] + '\n' + body;
+  const expected = crypto.createHmac('sha256', SIDEBAR_SECRET).update(message).digest('hex');
+  assert.strictEqual(ctx.signature, expected);
+  assert.strictEqual(ctx.installation_id, 'in_abc');
+}
+
+test('sidebarRequest GET signs method and path with the sidebar secret', async function () {
+  const { handlers, calls } = platform({ installed: true, reply: { ticket_id: '11' } });
+  await handlers.sidebarRequest({ method: 'GET', path: '/sidebar/freshdesk/tickets/11?agent_id=5&locale=de' });
+  const { name, request } = calls.requests[0];
+  assert.strictEqual(name, 'sidebarGet');
+  assert.strictEqual(request.body, undefined);
+  verifySidebarSignature(request, 'GET', '');
+  assert.deepStrictEqual(calls.rendered, [null]);
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(calls.data)), [{ ticket_id: '11' }]);
+});
+
+test('sidebarRequest POST signs the body it sends', async function () {
+  const { handlers, calls } = platform({ installed: true, reply: { id: 1 } });
+  const feedback = { ticket_id: '11', label: 'sentiment', verdict: 'wrong' };
+  await handlers.sidebarRequest({ method: 'POST', path: '/sidebar/freshdesk/feedback', body: feedback });
+  const { name, request } = calls.requests[0];
+  assert.strictEqual(name, 'sidebarPost');
+  assert.deepStrictEqual(JSON.parse(request.body), feedback);
+  verifySidebarSignature(request, 'POST', request.body);
+});
+
+test('sidebarRequest refuses any path but the sidebar API', async function () {
+  const { handlers, calls } = platform({ installed: true });
+  for (const path of ['/api/admin/installations', '/sidebar/zendesk/tickets/1',
+    '/sidebar/freshdesk/tickets/../../admin', 42]) {
+    await handlers.sidebarRequest({ method: 'GET', path: path });
+  }
+  assert.strictEqual(calls.requests.length, 0);
+  assert.ok(calls.rendered.every(function (e) { return e && e.status === 400; }));
+});
+
+test('sidebarRequest passes Tactful errors back by status only', async function () {
+  const { handlers, calls } = platform({ installed: true, fail: 404 });
+  await handlers.sidebarRequest({ method: 'GET', path: '/sidebar/freshdesk/tickets/11' });
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(calls.rendered)),
+    [{ status: 404, message: 'HTTP 404' }]);
+});
+
+test('sidebarRequest before install answers an error, not a crash', async function () {
+  const { handlers, calls } = platform();
+  await handlers.sidebarRequest({ method: 'GET', path: '/sidebar/freshdesk/tickets/11' });
+  assert.strictEqual(calls.requests.length, 0);
+  assert.strictEqual(calls.rendered[0].status, 404);
+});
+
+test('sidebarRequest POST without a body sends an empty object', async function () {
+  const { handlers, calls } = platform({ installed: true, reply: {} });
+  await handlers.sidebarRequest({ method: 'POST', path: '/sidebar/freshdesk/check-reply' });
+  assert.strictEqual(calls.requests[0].request.body, '{}');
+  verifySidebarSignature(calls.requests[0].request, 'POST', '{}');
+});
+
+test('an event without an actor is forwarded with an empty actor', async function () {
+  const { handlers, calls } = platform({ installed: true });
+  await handlers.onTicketCreateHandler({ event: 'onTicketCreate', domain: 'acme.freshdesk.com',
+    timestamp: 1, data: { ticket: { id: 12 } } });
+  assert.deepStrictEqual(JSON.parse(calls.requests[0].request.body).actor, {});
 });
