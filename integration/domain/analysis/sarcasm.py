@@ -1,0 +1,65 @@
+"""Sarcasm: positive words said about a bad situation ("Great, another outage").
+
+Two kinds of evidence, both read from the message's one reading:
+- an explicit marker from the cue lexicon ("just what I needed", "oh great", "yeah right", 🙄);
+- a praise interjection ("Great,", "Perfect!", "Love how …") followed, in the same or
+  the next sentence, by something going wrong (a problem, complaint, repeat-contact or
+  time-pressure cue), with no "but" turning the sentence and no resolution in the message.
+  "Great product, but the app crashes" is mixed, not sarcastic; "Great, that fixed the
+  error" is thanks.
+"""
+from __future__ import annotations
+
+import re
+
+from .reading import Reading
+
+_INTERJECTION = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:(?:oh|wow|well|yay|ah|so|and)[,!]?\s+)?"
+    r"(?:great|fantastic|wonderful|brilliant|awesome|perfect|lovely|amazing|excellent|superb"
+    r"|terrific|splendid|nice|super|marvell?ous|fabulous|outstanding|cool|good job|great job"
+    r"|nice one|well done|bravo|congrats|congratulations)(?: job| work| stuff| one)?"
+    r"(?:\s*[,!.\u2026\u2014-]+|\s+(?=(?:another|now|again|my|the|so|it|you|your)\b))"
+)
+_LOVE_HOW = re.compile(
+    r"\b(?:i |we )?(?:just |really |absolutely |totally |so )?(?:love|adore|enjoy)s? "
+    r"(?:it when|how|when|that)\b"
+)
+# A turn ("but"), a condition ("if it still fails") or a plan ("I'll try") makes the
+# problem part of a plain report, not the target of ironic praise.
+_TURN = re.compile(r"\b(?:but|however|although|though|except|apart from|if|whether|in case"
+                   r"|unless|i'll|i will|will try|let (?:you|me) know)\b")
+_SENTENCE_END = re.compile(r"[.!?\n]+")
+_ADVERSE = ("problem", "complaint", "churn_risk")
+# A mild cue on its own ("still", "again") is not a situation to be ironic about.
+_CLEARLY_NEGATIVE = -0.2
+
+
+def _adverse(effects: dict[str, float]) -> bool:
+    return (effects.get("sentiment", 0.0) <= _CLEARLY_NEGATIVE
+            or any(effects.get(k, 0.0) > 0 for k in _ADVERSE))
+
+
+def _window_end(text: str, start: int) -> int:
+    """End of the sentence after the one starting at `start` (praise often stands alone)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start + 1)]
+    return ends[1] if len(ends) > 1 else len(text)
+
+
+def detect_sarcasm(reading: Reading) -> list[str]:
+    """The phrases that make the message sarcastic; [] when it is not."""
+    explicit = [h.phrase.strip() for h in reading.hits if h.effects.get("sarcasm")]
+    if explicit:
+        return explicit
+    if any(h.effects.get("resolved") for h in reading.hits):
+        return []
+    text = reading.lowered
+    for match in (*_INTERJECTION.finditer(text), *_LOVE_HOW.finditer(text)):
+        end = _window_end(text, match.end())
+        turn = _TURN.search(text, match.end(), end)
+        end = turn.start() if turn else end
+        trouble = [h.phrase.strip() for h in reading.hits
+                   if match.end() <= h.start < end and _adverse(h.effects)]
+        if trouble:
+            return [match.group(0).strip(" ,.!?\n\u2026\u2014-"), *trouble]
+    return []
