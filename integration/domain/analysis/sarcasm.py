@@ -18,8 +18,15 @@ _INTERJECTION = re.compile(
     r"(?:^|[.!?\n]\s*)(?:(?:oh|wow|well|yay|ah|so|and)[,!]?\s+)?"
     r"(?:great|fantastic|wonderful|brilliant|awesome|perfect|lovely|amazing|excellent|superb"
     r"|terrific|splendid|nice|super|marvell?ous|fabulous|outstanding|cool|good job|great job"
-    r"|nice one|well done|bravo|congrats|congratulations)(?: job| work| stuff| one)?"
-    r"(?:\s*[,!.\u2026\u2014-]+|\s+(?=(?:another|now|again|my|the|so|it|you|your)\b))"
+    r"|nice one|well done|bravo|congrats|congratulations)(?: [a-z]+){0,2}?(?: as always)?"
+    r"(?:\s*[,!.:\u2026\u2014-]+|\s+(?=(?:another|now|again|my|the|so|it|you|your)\b))"
+)
+# Praise that closes a complaint ("…lost my files. Just brilliant.") is aimed at it.
+_CLOSING_PRAISE = re.compile(
+    r"(?:^|[.!?,\n]\s*)(?:just |really |so |very |absolutely )?(?:love it|brilliant|great deal"
+    r"|(?:very|so|really) (?:helpful|secure|useful|professional)|five stars|5 stars"
+    r"|thanks for that|nice work|great work|good job|great job|well done|top notch|amazing"
+    r"|fantastic|wonderful|perfect|great service)[.!\s\U0001F300-\U0001FAFF]*$"
 )
 _LOVE_HOW = re.compile(
     r"\b(?:i |we )?(?:just |really |absolutely |totally |so )?(?:love|adore|enjoy)s? "
@@ -30,6 +37,11 @@ _LOVE_HOW = re.compile(
 _TURN = re.compile(r"\b(?:but|however|although|though|except|apart from|if|whether|in case"
                    r"|unless|i'll|i will|will try|let (?:you|me) know)\b")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+# A sincere "Great," is followed by a request, a plan or thanks; a sarcastic one by a report.
+_SINCERE = re.compile(r"\?|\b(?:please|can you|could you|would you|can i|could i|i'll|i will"
+                      r"|we'll|let me|let us|thanks?|thank you|appreciate)\b")
+# How negative the model must find a message that opens with praise for the praise to be ironic.
+_MODEL_NEGATIVE = 0.3
 _ADVERSE = ("problem", "complaint", "churn_risk")
 # A mild cue on its own ("still", "again") is not a situation to be ironic about.
 _CLEARLY_NEGATIVE = -0.2
@@ -54,6 +66,12 @@ def detect_sarcasm(reading: Reading) -> list[str]:
     if any(h.effects.get("resolved") for h in reading.hits):
         return []
     text = reading.lowered
+    closing = _CLOSING_PRAISE.search(text)
+    if closing:
+        trouble = [h.phrase.strip() for h in reading.hits
+                   if h.start < closing.start() and _adverse(h.effects)]
+        if trouble and not _TURN.search(text, closing.start()):
+            return [closing.group(0).strip(" ,.!?\n"), *trouble]
     for match in (*_INTERJECTION.finditer(text), *_LOVE_HOW.finditer(text)):
         end = _window_end(text, match.end())
         turn = _TURN.search(text, match.end(), end)
@@ -62,4 +80,16 @@ def detect_sarcasm(reading: Reading) -> list[str]:
                    if match.end() <= h.start < end and _adverse(h.effects)]
         if trouble:
             return [match.group(0).strip(" ,.!?\n\u2026\u2014-"), *trouble]
+    return _ironic_opening(reading)
+
+
+def _ironic_opening(reading: Reading) -> list[str]:
+    """A message that opens with praise and then only reports something the model reads as bad."""
+    text = reading.lowered
+    opening = _INTERJECTION.match(text)
+    if (not opening or reading.model is None or _SINCERE.search(text)
+            or _TURN.search(text, opening.end())):
+        return []
+    if reading.model.sentiment["negative"] >= _MODEL_NEGATIVE:
+        return [opening.group(0).strip(" ,.!?\n\u2026\u2014-")]
     return []
