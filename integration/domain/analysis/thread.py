@@ -12,6 +12,7 @@ from .types import Analysis
 
 # How far the latest sentiment score must move from the recent earlier ones to be a trend.
 TREND_DELTA = 0.25
+CROSSING_DELTA = 0.1
 # The earlier messages the latest is compared with: the customer's most recent mood.
 RECENT = 2
 # This many earlier messages in one ticket means the customer keeps having to write.
@@ -20,14 +21,18 @@ REPEATED_AFTER = 2
 
 def sentiment_trend(earlier: list[Analysis], latest: Analysis) -> str:
     """'improving' | 'steady' | 'worsening' from the sentiment scores, oldest first."""
-    known = [a.sentiment.score for a in earlier if a.sentiment.label != "unknown"]
+    known = [a.sentiment for a in earlier if a.sentiment.label != "unknown"]
     if not known or latest.sentiment.label == "unknown":
         return "steady"
     recent = known[-RECENT:]
-    delta = latest.sentiment.score - sum(recent) / len(recent)
-    if delta <= -TREND_DELTA:
+    delta = latest.sentiment.score - sum(s.score for s in recent) / len(recent)
+    negative_now = latest.sentiment.label == "negative"
+    was_negative = all(s.label == "negative" for s in recent)
+    # A smaller move counts when it crosses into (or out of) negative.
+    if delta <= -TREND_DELTA or (negative_now and not was_negative and delta <= -CROSSING_DELTA):
         return "worsening"
-    if delta >= TREND_DELTA or (latest.flags.get("resolved") and delta > 0):
+    if delta >= TREND_DELTA or (not negative_now and any(s.label == "negative" for s in recent)
+                                and delta >= CROSSING_DELTA):
         return "improving"
     return "steady"
 
