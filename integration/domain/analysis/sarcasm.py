@@ -40,6 +40,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]+")
 # A sincere "Great," is followed by a request, a plan or thanks; a sarcastic one by a report.
 _SINCERE = re.compile(r"\?|\b(?:please|can you|could you|would you|can i|could i|i'll|i will"
                       r"|we'll|let me|let us|thanks?|thank you|appreciate)\b")
+_CLOSING_REACH = 60
 # How negative the model must find a message that opens with praise for the praise to be ironic.
 _MODEL_NEGATIVE = 0.3
 _ADVERSE = ("problem", "complaint", "churn_risk")
@@ -66,7 +67,8 @@ def detect_sarcasm(reading: Reading) -> list[str]:
     if any(h.effects.get("resolved") for h in reading.hits):
         return []
     text = reading.lowered
-    closing = _CLOSING_PRAISE.search(text)
+    # Closing praise is short and at the very end: only the tail needs searching.
+    closing = _CLOSING_PRAISE.search(text, max(0, len(text) - _CLOSING_REACH))
     if closing:
         trouble = [h.phrase.strip() for h in reading.hits
                    if h.start < closing.start() and _adverse(h.effects)]
