@@ -18,7 +18,9 @@ _INTERJECTION = re.compile(
     r"(?:^|[.!?\n]\s*)(?:(?:oh|wow|well|yay|ah|so|and)[,!]?\s+)?"
     r"(?:great|fantastic|wonderful|brilliant|awesome|perfect|lovely|amazing|excellent|superb"
     r"|terrific|splendid|nice|super|marvell?ous|fabulous|outstanding|cool|good job|great job"
-    r"|nice one|well done|bravo|congrats|congratulations)(?: [a-z]+){0,2}?(?: as always)?"
+    r"|nice one|well done|bravo|congrats|congratulations|impressive|good|super helpful"
+    r"|thanks a (?:bunch|lot|million)|just great|great idea|brilliant idea)"
+    r"(?: [a-z]+){0,2}?(?: as always)?"
     r"(?:\s*[,!.:\u2026\u2014-]+|\s+(?=(?:another|now|again|my|the|so|it|you|your)\b))"
 )
 # Praise that closes a complaint ("…lost my files. Just brilliant.") is aimed at it.
@@ -37,13 +39,15 @@ _LOVE_HOW = re.compile(
 _TURN = re.compile(r"\b(?:but|however|although|though|except|apart from|if|whether|in case"
                    r"|unless|i'll|i will|will try|let (?:you|me) know)\b")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+# "Great, another …" is the classic ironic opening, whatever the other thing is.
+_ANOTHER = re.compile(r"\s*(?:yet )?another\b")
 # A sincere "Great," is followed by a request, a plan or thanks; a sarcastic one by a report.
 _SINCERE = re.compile(r"\?|\b(?:please|can you|could you|would you|can i|could i|i'll|i will"
                       r"|we'll|let me|let us|thanks?|thank you|appreciate)\b")
 _CLOSING_REACH = 60
 # How negative the model must find a message that opens with praise for the praise to be ironic.
 _MODEL_NEGATIVE = 0.3
-_ADVERSE = ("problem", "complaint", "churn_risk")
+_ADVERSE = ("problem", "complaint", "churn_risk", "adverse")
 # A mild cue on its own ("still", "again") is not a situation to be ironic about.
 _CLEARLY_NEGATIVE = -0.2
 
@@ -75,6 +79,8 @@ def detect_sarcasm(reading: Reading) -> list[str]:
         if trouble and not _TURN.search(text, closing.start()):
             return [closing.group(0).strip(" ,.!?\n"), *trouble]
     for match in (*_INTERJECTION.finditer(text), *_LOVE_HOW.finditer(text)):
+        if _ANOTHER.match(text, match.end()):
+            return [match.group(0).strip(" ,.!?\n\u2026\u2014-"), "another"]
         end = _window_end(text, match.end())
         turn = _TURN.search(text, match.end(), end)
         end = turn.start() if turn else end
