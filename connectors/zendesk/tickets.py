@@ -84,7 +84,9 @@ def transcript_lines(text: str, customer_name: str | None) -> list[str]:
 def _entries(comments: list[dict], users: dict, requester_id, requester_name) -> list[tuple]:
     """(is_customer, message id, author id, text) per public message, oldest first."""
     entries = []
-    for comment in sorted(comments, key=lambda c: c.get("created_at") or ""):
+    # The comments come newest first (sort=-created_at); comments within one second keep
+    # that order, so read them reversed before the stable sort oldest-first.
+    for comment in sorted(reversed(comments), key=lambda c: c.get("created_at") or ""):
         if not comment.get("public"):
             continue
         author = comment.get("author_id")
