@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from integration.cli.analysis import analyze_cmd
-from integration.domain.analysis import analyze, cues, reading, sentiment
+from integration.domain.analysis import analyze, reading
 from integration.domain.analysis.model import predict
 from integration.domain.analysis.reading import extend_model
 from integration.domain.analysis.report import analysis_record
@@ -54,13 +55,23 @@ def test_the_thanks_phrase_is_read_once_per_process(visits):
 
 
 def test_no_other_module_scans_the_text(monkeypatch):
+    """Every module of the domain that holds a text reader gets one that fails, but `reading`."""
     def forbidden(*_args, **_kwargs):
-        raise AssertionError("the text was scanned outside the reading")
-    monkeypatch.setattr(cues, "find_cues", forbidden)
-    monkeypatch.setattr(sentiment, "vader_score", forbidden)
-    reading_find = reading.find_cues
-    monkeypatch.setattr(reading, "find_cues", reading_find)
-    analyze("Still broken after the update, this is ridiculous. Thanks.")
+        raise AssertionError("the text was read outside the reading")
+    names = ("find_cues", "predict", "vader_score", "vader_compounds")
+    patched = []
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("integration.domain") or module is reading:
+            continue
+        for attr in names:
+            if hasattr(module, attr):
+                monkeypatch.setattr(module, attr, forbidden)
+                patched.append(f"{name}.{attr}")
+    assert "integration.domain.analysis.sentiment.vader_compounds" in patched
+    reading._thanks_reading.cache_clear()
+    analyze("Still broken after the update, this is ridiculous.")
+    analyze("It works now, thanks for the help. Thanks.")
+    assess("Great, another outage.", thread=["The site is slow."])
 
 
 @pytest.mark.parametrize("core, thanks", [("It works now.", "Thank you."),
