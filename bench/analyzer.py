@@ -2,7 +2,7 @@
 
 Run: python bench/analyzer.py [--runs 5] [--json]
 Not a test: numbers depend on the machine. The issue's bar is >= 2,000 msgs/s for
-~300-character messages and a cold start <= 1 s.
+~300-character messages and a cold start < 0.5 s.
 """
 from __future__ import annotations
 

@@ -90,6 +90,11 @@ class Ticket:
     # them: apply() then needs no second read to know what it already wrote. None =
     # not known, apply() reads the notes itself.
     op_markers: frozenset[str] | None = None
+    # The customer's earlier public messages in the ticket, oldest first (plain text,
+    # latest_message excluded), and how many of the customer's messages in a row, before
+    # the latest, got no public agent reply: the analyzer reads the whole conversation.
+    earlier_messages: tuple[str, ...] = ()
+    unanswered_follow_ups: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,30 +20,52 @@ from connectors.base import (
     note_marker,
 )
 from connectors.freshdesk.client import FreshdeskClient
+from connectors.text import html_to_text
 
 # Freshdesk priorities are 1-4; ours are names.
 PRIORITY_CODES = {"low": 1, "normal": 2, "high": 3, "urgent": 4}
 PRIORITY_NAMES = {code: name for name, code in PRIORITY_CODES.items()}
 DESCRIPTION_ID = "description"
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK_END = re.compile(r"(?i)</(p|div|li|h\d)>|<br\s*/?>")
 
 
 def fetch_ticket(client: FreshdeskClient, ctx: InstallationContext, ticket_id: str) -> Ticket:
     raw = client.ticket(ticket_id)
     conversations = client.conversations(ticket_id)
-    latest = latest_customer_message(conversations)
-    if latest is None:
-        # No public customer reply yet: the ticket's opening message is the latest one.
-        latest = {"id": DESCRIPTION_ID, "author_id": raw.get("requester_id"),
-                  "text": _plain(raw.get("description_text"), raw.get("description"))}
+    opening = {"id": DESCRIPTION_ID, "author_id": raw.get("requester_id"),
+               "text": _plain(raw.get("description_text"), raw.get("description"))}
+    earlier, unanswered = earlier_customer_messages(conversations, opening["text"])
+    # No public customer reply yet: the ticket's opening message is the latest one.
+    latest = latest_customer_message(conversations) or opening
     return Ticket(
         id=raw["id"], subject=raw.get("subject") or "", latest_message=latest["text"],
         latest_message_id=latest["id"], latest_message_author_id=latest["author_id"],
         requester_name=(raw.get("requester") or {}).get("name"),
         tags=tuple(raw.get("tags") or ()), priority=PRIORITY_NAMES.get(raw.get("priority")),
         version=raw["updated_at"], custom_fields=_logical_fields(ctx, raw),
-        op_markers=_markers(conversations))
+        op_markers=_markers(conversations),
+        earlier_messages=earlier, unanswered_follow_ups=unanswered)
+
+
+def earlier_customer_messages(conversations: list[dict],
+                              opening: str) -> tuple[tuple[str, ...], int]:
+    """(the customer's messages before the latest, oldest first; follow-ups nobody answered).
+
+    The ticket's description is the first of them when the customer has replied since.
+    """
+    public = sorted((c for c in conversations if not c.get("private")),
+                    key=lambda c: c.get("created_at") or "")
+    timeline = [(True, opening)] + [
+        (bool(c.get("incoming")), _plain(c.get("body_text"), c.get("body"))) for c in public]
+    customer = [i for i, (incoming, text) in enumerate(timeline) if incoming and text.strip()]
+    if len(customer) < 2:
+        return (), 0
+    last = customer[-1]
+    unanswered = 0
+    for incoming, _ in reversed(timeline[:last]):
+        if not incoming:
+            break
+        unanswered += 1
+    return tuple(timeline[i][1] for i in customer[:-1]), unanswered
 
 
 def _markers(conversations: list[dict]) -> frozenset[str]:
@@ -62,12 +84,11 @@ def latest_customer_message(conversations: list[dict]) -> dict | None:
 
 
 def _plain(text: str | None, body_html: str | None) -> str:
-    """Freshdesk's own plain-text field when present; otherwise the HTML, de-tagged."""
-    if text:
-        return text
-    if not body_html:
-        return ""
-    return html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", body_html))).strip()
+    """The HTML rendered without quoted history or styles; Freshdesk's plain text otherwise.
+
+    (`body_text` keeps the quoted thread of an email reply, so the HTML comes first.)
+    """
+    return html_to_text(body_html) or (text or "").strip()
 
 
 def _logical_fields(ctx: InstallationContext, raw: dict) -> dict:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import threading
 import time
 
 from connectors.base import ApplyResult, Enrichment, InstallationContext, Ticket, note_marker
 from connectors.errors import InvalidResponse, NotFound
 from connectors.intercom.client import IntercomClient
+from connectors.text import html_to_text
 
 log = logging.getLogger("tactful.intercom")
 
@@ -31,19 +31,9 @@ PRIORITY_IN = {"urgent": "urgent", "high": "high", "medium": "normal", "low": "l
                "priority": "high", "not_priority": None, "none": None}
 PRIORITY_OUT = {"low": "low", "normal": "medium", "high": "high", "urgent": "urgent"}
 
-_BREAKS = re.compile(r"(?i)<br\s*/?>|</p>|</div>|</li>")
-_TAGS = re.compile(r"<[^>]+>")
-_BLANK_RUNS = re.compile(r"\n{3,}")
-
-
 def plain_text(body: str | None) -> str:
     """Plain text from an Intercom body, whether it came as HTML or already plain."""
-    if not body:
-        return ""
-    text = _TAGS.sub("", _BREAKS.sub("\n", body))
-    text = html.unescape(text).replace("\xa0", " ")
-    lines = [line.strip() for line in text.splitlines()]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    return html_to_text(html.unescape(body) if body and "<" not in body else body)
 
 
 def is_customer(author: dict | None) -> bool:
@@ -53,21 +43,50 @@ def is_customer(author: dict | None) -> bool:
     return author.get("type") in CUSTOMER_AUTHORS
 
 
-def newest_customer_message(conversation: dict) -> tuple[str, str | None, str | None]:
-    """(text, message id, author id) of the customer's newest words, or ("", None, None)."""
-    parts = (conversation.get("conversation_parts") or {}).get("conversation_parts") or []
-    for part in reversed(parts):
-        if part.get("part_type") == "note" or not is_customer(part.get("author")):
-            continue
-        text = plain_text(part.get("body"))
-        if text:
-            return text, part.get("id"), (part.get("author") or {}).get("id")
+def _timeline(conversation: dict) -> list[tuple[bool, str, str | None, str | None]]:
+    """(from the customer, text, message id, author id) per message, oldest first.
+
+    Notes, empty parts and parts the customer deleted (`redacted`) are left out: a deleted
+    message is not the customer's words ("This message was deleted").
+    """
+    entries = []
     source = conversation.get("source") or {}
-    if is_customer(source.get("author")):
+    if not source.get("redacted"):
         text = plain_text(source.get("body"))
         if text:
             source_id = source.get("id") or conversation["id"]
-            return text, f"source-{source_id}", (source.get("author") or {}).get("id")
+            entries.append((is_customer(source.get("author")), text, f"source-{source_id}",
+                            (source.get("author") or {}).get("id")))
+    parts = (conversation.get("conversation_parts") or {}).get("conversation_parts") or []
+    for part in parts:
+        if part.get("part_type") == "note" or part.get("redacted"):
+            continue
+        text = plain_text(part.get("body"))
+        if text:
+            entries.append((is_customer(part.get("author")), text, part.get("id"),
+                            (part.get("author") or {}).get("id")))
+    return entries
+
+
+def customer_messages(conversation: dict) -> tuple[tuple[str, ...], int]:
+    """(the customer's messages before the newest, oldest first; follow-ups nobody answered)."""
+    timeline = _timeline(conversation)
+    customer = [i for i, entry in enumerate(timeline) if entry[0]]
+    if len(customer) < 2:
+        return (), 0
+    unanswered = 0
+    for entry in reversed(timeline[:customer[-1]]):
+        if not entry[0]:
+            break
+        unanswered += 1
+    return tuple(timeline[i][1] for i in customer[:-1]), unanswered
+
+
+def newest_customer_message(conversation: dict) -> tuple[str, str | None, str | None]:
+    """(text, message id, author id) of the customer's newest words, or ("", None, None)."""
+    for is_from_customer, text, message_id, author_id in reversed(_timeline(conversation)):
+        if is_from_customer:
+            return text, message_id, author_id
     return "", None, None
 
 
@@ -94,6 +113,7 @@ def note_bodies(conversation: dict) -> list[str]:
 def fetch_conversation(client: IntercomClient, conversation_id: str) -> Ticket:
     conversation = client.conversation(conversation_id)
     text, message_id, author_id = newest_customer_message(conversation)
+    earlier, unanswered = customer_messages(conversation)
     source = conversation.get("source") or {}
     return Ticket(
         id=conversation["id"],
@@ -105,6 +125,7 @@ def fetch_conversation(client: IntercomClient, conversation_id: str) -> Ticket:
         priority=PRIORITY_IN.get((conversation.get("priority") or "").lower()),
         version=str(conversation.get("updated_at") or ""),
         custom_fields=dict(conversation.get("custom_attributes") or {}),
+        earlier_messages=earlier, unanswered_follow_ups=unanswered,
     )
 
 

@@ -6,6 +6,7 @@ an op marker so a second run finds it and writes nothing twice.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from connectors.base import (
@@ -17,6 +18,7 @@ from connectors.base import (
     note_marker,
 )
 from connectors.errors import Conflict
+from connectors.text import html_to_text
 from connectors.zendesk.client import ZendeskClient
 
 MAX_CONFLICT_RETRIES = 3
@@ -28,8 +30,10 @@ def fetch_ticket(client: ZendeskClient, ctx: InstallationContext, ticket_id: str
     comments = client.recent_comments(ticket_id)
     raw = data["ticket"]
     users = {u["id"]: u for u in [*data["users"], *comments["users"]]}
-    latest = latest_customer_comment(comments["comments"], users, raw.get("requester_id"))
     requester = users.get(raw.get("requester_id")) or {}
+    thread = customer_thread(comments["comments"], users, raw.get("requester_id"),
+                             requester.get("name"))
+    latest = thread.latest
     return Ticket(
         id=raw["id"], subject=raw.get("subject") or "",
         latest_message=(latest or {}).get("text", ""),
@@ -38,19 +42,87 @@ def fetch_ticket(client: ZendeskClient, ctx: InstallationContext, ticket_id: str
         requester_name=requester.get("name"), tags=tuple(raw["tags"]),
         priority=(raw.get("priority") or None), version=raw["updated_at"],
         custom_fields=_logical_fields(ctx, raw["custom_fields"]),
-        op_markers=markers_in(c.get("body") for c in comments["comments"]))
+        op_markers=markers_in(c.get("body") for c in comments["comments"]),
+        earlier_messages=thread.earlier, unanswered_follow_ups=thread.unanswered)
+
+
+# Zendesk writes a chat or messaging conversation into the ticket as one comment by the
+# system (author -1); its lines read "(10:02:11 AM) Ana Lopez: my card was declined".
+SYSTEM_AUTHOR = -1
+_TRANSCRIPT_LINE = re.compile(
+    r"^\s*\(\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*\)\s*([^:\n]{1,80}):\s?(.*)$",
+    re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CustomerThread:
+    latest: dict | None             # {"id", "author_id", "text"} of the newest customer message
+    earlier: tuple[str, ...]        # the customer's earlier messages, oldest first
+    unanswered: int                 # customer messages in a row before `latest`, no agent reply
+
+
+def comment_text(comment: dict) -> str:
+    """The comment's own words: HTML rendered without quoted history, else the plain text."""
+    return html_to_text(comment.get("html_body")) or comment.get("plain_body") \
+        or html_to_text(comment.get("body"))
+
+
+def transcript_turns(text: str, customer_name: str | None) -> list[tuple[bool, str]]:
+    """(said by the customer, words) per line of a chat transcript ([] when it is not one)."""
+    lines = _TRANSCRIPT_LINE.findall(text or "")
+    customer = (customer_name or "").strip()
+    if customer not in {speaker.strip() for speaker, _ in lines}:
+        return []
+    return [(speaker.strip() == customer, said.strip()) for speaker, said in lines if said.strip()]
+
+
+def transcript_lines(text: str, customer_name: str | None) -> list[str]:
+    """The customer's lines in a chat transcript comment ([] when it is not one)."""
+    return [said for mine, said in transcript_turns(text, customer_name) if mine]
+
+
+def _entries(comments: list[dict], users: dict, requester_id, requester_name) -> list[tuple]:
+    """(is_customer, message id, author id, text) per public message, oldest first."""
+    entries = []
+    # The comments come newest first (sort=-created_at); comments within one second keep
+    # that order, so read them reversed before the stable sort oldest-first.
+    for comment in sorted(reversed(comments), key=lambda c: c.get("created_at") or ""):
+        if not comment.get("public"):
+            continue
+        author = comment.get("author_id")
+        if author == SYSTEM_AUTHOR or str(author) == str(SYSTEM_AUTHOR):
+            turns = transcript_turns(comment_text(comment), requester_name)
+            entries += [(mine, f"{comment.get('id')}-{i}", requester_id if mine else None, said)
+                        for i, (mine, said) in enumerate(turns, 1)]
+            continue
+        role = (users.get(author) or {}).get("role")
+        customer = role == END_USER_ROLE or author == requester_id
+        entries.append((customer, comment.get("id"), author, comment_text(comment)))
+    return entries
+
+
+def customer_thread(comments: list[dict], users: dict, requester_id,
+                    requester_name: str | None = None) -> CustomerThread:
+    """The newest public customer message, the earlier ones, and the unanswered follow-ups."""
+    entries = [e for e in _entries(comments, users, requester_id, requester_name)
+               if not e[0] or e[3].strip()]
+    customer = [i for i, entry in enumerate(entries) if entry[0]]
+    if not customer:
+        return CustomerThread(None, (), 0)
+    last = customer[-1]
+    _, message_id, author, text = entries[last]
+    unanswered = 0
+    for entry in reversed(entries[:last]):
+        if not entry[0]:
+            break
+        unanswered += 1
+    return CustomerThread({"id": message_id, "author_id": author, "text": text},
+                          tuple(entries[i][3] for i in customer[:-1]), unanswered)
 
 
 def latest_customer_comment(comments: list[dict], users: dict, requester_id: str | None):
     """The newest public comment written by an end user (the requester or a CC)."""
-    newest_first = sorted(comments, key=lambda c: c.get("created_at") or "", reverse=True)
-    for comment in newest_first:
-        author = comment.get("author_id")
-        role = (users.get(author) or {}).get("role")
-        if comment.get("public") and (role == END_USER_ROLE or author == requester_id):
-            text = comment.get("plain_body") or comment.get("body") or ""
-            return {"id": comment.get("id"), "author_id": author, "text": text}
-    return None
+    return customer_thread(comments, users, requester_id).latest
 
 
 def _logical_fields(ctx: InstallationContext, custom_fields: list[dict]) -> dict:

@@ -38,7 +38,15 @@ def _parse_line(line: str, number: int) -> tuple[dict | None, dict | None]:
                       "reason": f"text over {MAX_TEXT_CHARS} characters"}
     if name is not None and not isinstance(name, str):
         return None, {"id": item_id, "error": "invalid-line", "reason": "name must be a string"}
-    return {"id": item_id, "text": text, "name": name}, None
+    thread = item.get("thread")
+    if thread is not None and (not isinstance(thread, list)
+                               or not all(isinstance(m, str) for m in thread)):
+        return None, {"id": item_id, "error": "invalid-line",
+                      "reason": "thread must be a list of strings (earlier messages, oldest first)"}
+    if thread and sum(len(m) for m in thread) > MAX_TEXT_CHARS:
+        return None, {"id": item_id, "error": "too-large",
+                      "reason": f"thread over {MAX_TEXT_CHARS} characters"}
+    return {"id": item_id, "text": text, "name": name, "thread": thread}, None
 
 
 def _records(lines: Iterator[str], settings: dict | None, draft: bool,
@@ -54,7 +62,7 @@ def _records(lines: Iterator[str], settings: dict | None, draft: bool,
             continue
         try:
             record = analysis_record(item["text"], settings=settings, draft=draft,
-                                     name=item["name"] or default_name)
+                                     name=item["name"] or default_name, thread=item["thread"])
         except Exception as exc:  # one bad line must never stop a batch
             yield {"id": item["id"], "error": "analysis-failed", "reason": repr(exc)}
             continue
@@ -70,6 +78,7 @@ def _summary(record: dict) -> str:
              f"urgency    {record['urgency']}",
              f"flags      {', '.join(f for f, on in record['flags'].items() if on) or 'none'}",
              f"topic      {record['topic']}",
+             *([f"trend      {record['trend']}"] if "trend" in record else []),
              f"priority   {record['priority']}  ({'; '.join(record['reasons'])})"]
     lines += [f"  evidence {label}: {', '.join(words)}"
               for label, words in record["evidence"].items()]
@@ -82,7 +91,8 @@ def _summary(record: dict) -> str:
 @click.command("analyze")
 @click.argument("text", required=False)
 @click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"),
-              help='One {"id", "text"[, "name"]} object per line; "-" for stdin.')
+              help='One {"id", "text"[, "name", "thread"]} object per line; "-" for stdin. '
+                   '"thread": the earlier customer messages, oldest first.')
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
               help="Where to write JSON lines (default stdout).")
 @click.option("--json", "as_json", is_flag=True, help="JSON even for one text on a terminal.")

@@ -7,6 +7,7 @@ and the API show for the same text and settings.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from integration.domain.analysis import analyze
@@ -23,13 +24,18 @@ class Assessment:
 
 
 def assess(text: str, *, name: str | None = None, settings: dict | None = None,
-           facts: TicketFacts | None = None, with_draft: bool = True) -> Assessment:
-    """`settings` is an installation's settings: sections "analysis", "policy", "drafting"."""
+           facts: TicketFacts | None = None, with_draft: bool = True,
+           thread: Sequence[str] | None = None, unanswered: int = 0) -> Assessment:
+    """`settings` is an installation's settings: sections "analysis", "policy", "drafting".
+
+    `thread`: the customer's earlier messages in the ticket, oldest first (adds `trend`).
+    """
     settings = settings or {}
     facts = facts or TicketFacts(requester_name=name)
     started = time.perf_counter()
     # The requester's name is masked before scoring: who the customer is must never move a label.
-    analysis = analyze(text, settings.get("analysis"), names=(name,) if name else ())
+    analysis = analyze(text, settings.get("analysis"), names=(name,) if name else (),
+                       thread=thread, unanswered=unanswered)
     analysed = time.perf_counter()
     decision = decide(analysis, settings.get("policy"), facts)
     decided = time.perf_counter()

@@ -65,6 +65,9 @@ def _text_priority(analysis: Analysis, escalation: list[str], settings: dict
     if analysis.urgency == "high":
         priority = "high"
         reasons.append("high urgency")
+    elif analysis.flags.get("resolved") and analysis.sentiment.label != "negative":
+        priority = "low"
+        reasons.append("the customer says it is resolved")
     elif analysis.urgency == "low" and analysis.sentiment.label != "negative":
         priority = "low"
         reasons.append("low urgency")
@@ -75,6 +78,9 @@ def _text_priority(analysis: Analysis, escalation: list[str], settings: dict
     elif analysis.flags.get("repeated_contact") and analysis.sentiment.label == "negative":
         priority = _raise(priority, "high")
         reasons.append("repeated contact from an unhappy customer")
+    elif analysis.trend == "worsening" and analysis.sentiment.label == "negative":
+        priority = _raise(priority, "high")
+        reasons.append("the customer's mood is worsening across the thread")
     if not reasons:
         reasons.append("nothing pressing in the message")
     return priority, reasons
@@ -107,6 +113,8 @@ def _tags(analysis: Analysis, priority: str, escalate: bool, settings: dict) -> 
     if settings["emotion_tags"]:
         names += [f"emotion_{e}" for e in analysis.detected if e in EMOTIONS]
     names += [f"flag_{f}" for f in FLAGS if analysis.flags.get(f)]
+    if analysis.trend == "worsening":
+        names.append("trend_worsening")
     if escalate:
         names.append("escalate")
     return sorted({prefix + name for name in names})

@@ -34,7 +34,8 @@ def plan_enrichment(ticket: Ticket, settings: dict | None) -> EnrichmentPlan:
     facts = TicketFacts(existing_priority=ticket.priority, tags=tuple(ticket.tags),
                         requester_name=ticket.requester_name)
     result = assess(ticket.latest_message, name=ticket.requester_name, settings=settings,
-                    facts=facts)
+                    facts=facts, thread=list(ticket.earlier_messages) or None,
+                    unanswered=ticket.unanswered_follow_ups)
     draft = result.draft
     public = bool((settings.get("drafting") or {}).get("public_replies")) and draft.reply
     enrichment = Enrichment(

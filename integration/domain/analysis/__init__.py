@@ -1,72 +1,87 @@
 """Understanding the customer: sentiment, emotions, urgency, flags, language, topic.
 
 Pure code: text and settings in, an `Analysis` out. No network, database or Flask.
+Each message is read once (`reading.read_message`); every label is computed from
+that one reading. `analyze(..., thread=[...])` also reads the customer's earlier
+messages in the ticket for the sentiment trend and thread-level signals.
 """
 from __future__ import annotations
 
-from .cleanup import clean_message, mask_names
-from .cues import find_cues
+from collections.abc import Sequence
+
 from .emotions import score_emotions
-from .language import detect_language
-from .model import predict
+from .reading import Reading, read_message
+from .sarcasm import detect_sarcasm
 from .sentiment import score_sentiment
-from .settings import AnalysisSettingsSchema, resolve_settings
-from .signals import detect_flags, detect_urgency
+from .settings import AnalysisSettings, AnalysisSettingsSchema, resolve_settings
+from .signals import detect_flags, detect_resolved, detect_urgency
+from .thread import apply_thread
 from .topic import detect_topic
 from .types import EMOTIONS, FLAGS, Analysis, Sentiment
 
-ANALYZER_VERSION = "1.0.0"
+ANALYZER_VERSION = "1.1.0"
+# Sarcasm is frustration aimed at the situation the praise names.
+SARCASM_FRUSTRATION = 0.6
 
-__all__ = ["ANALYZER_VERSION", "Analysis", "AnalysisSettingsSchema", "analyze"]
+__all__ = ["ANALYZER_VERSION", "Analysis", "AnalysisSettingsSchema", "analyze", "analyze_reading"]
 
 
-def _unsupported(language: str, topic: str, topic_words: list[str]) -> Analysis:
+def _unsupported(reading: Reading, resolved: AnalysisSettings) -> Analysis:
     """No guessing on languages the sentiment model was not trained for."""
-    evidence = {"language": [f"{language} is not a supported sentiment language"]}
+    topic, topic_words = detect_topic(reading.lowered, resolved.taxonomy, "unknown")
+    evidence = {"language": [f"{reading.language} is not a supported sentiment language"]}
     if topic_words:
         evidence["topic"] = topic_words
     return Analysis(
-        language=language, sentiment=Sentiment("unknown", 0.0, 0.0),
+        language=reading.language, sentiment=Sentiment("unknown", 0.0, 0.0),
         emotions={name: 0.0 for name in EMOTIONS}, detected=[], evidence=evidence,
         urgency="normal", flags={name: False for name in FLAGS}, topic=topic,
         analyzer_version=ANALYZER_VERSION,
     )
 
 
-def analyze(text: str, settings: dict | None = None, *, names: tuple[str, ...] = ()) -> Analysis:
+def analyze_reading(reading: Reading, resolved: AnalysisSettings) -> Analysis:
+    """Every label, from one reading of one message."""
+    if not reading.supported:
+        return _unsupported(reading, resolved)
+    sarcasm = detect_sarcasm(reading)
+    sentiment, sentiment_words = score_sentiment(reading, sarcasm)
+    emotions, detected, evidence = score_emotions(
+        reading.hits, reading.model, resolved.thresholds,
+        extra={"frustration": (SARCASM_FRUSTRATION, sarcasm)} if sarcasm else None,
+        muted=frozenset({"gratitude"}) if sarcasm else frozenset())
+    settled = detect_resolved(reading.hits, reading.lowered, sarcasm, detected)
+    topic, topic_words = detect_topic(reading.lowered, resolved.taxonomy, sentiment.label)
+    flags, flag_evidence = detect_flags(reading.hits, sentiment, detected, settled)
+    urgency, urgency_words = detect_urgency(reading.hits, reading.lowered, topic, flags)
+    evidence.update(flag_evidence)
+    for key, words in (("sentiment", sentiment_words), ("topic", topic_words),
+                       ("urgency", urgency_words), ("sarcasm", sarcasm)):
+        if words:
+            evidence[key] = words
+    return Analysis(language=reading.language, sentiment=sentiment, emotions=emotions,
+                    detected=detected, evidence=evidence, urgency=urgency, flags=flags,
+                    topic=topic, analyzer_version=ANALYZER_VERSION)
+
+
+def analyze(text: str, settings: dict | None = None, *, names: tuple[str, ...] = (),
+            thread: Sequence[str] | None = None, unanswered: int = 0) -> Analysis:
     """Analyse one customer message (raises marshmallow.ValidationError on bad settings).
 
     `names` are people's names known from the ticket; they are masked before scoring
-    so that who the customer is can never move a label.
+    so that who the customer is can never move a label. `thread` is the customer's
+    earlier messages in the same ticket, oldest first: the latest message (`text`)
+    still decides every label; the thread adds `trend` and thread-level flags
+    (`unanswered`: the customer's follow-ups since the last agent reply).
     """
     resolved = resolve_settings(settings)
-    clean = clean_message(mask_names(text, names))
-    language = detect_language(clean.body, resolved.default_language)
-    body = clean.body.lower()
-    if language not in resolved.languages:
-        topic, words = detect_topic(body, resolved.taxonomy, "unknown")
-        return _unsupported(language, topic, words)
-    # Everything is read from the core text: boilerplate must not move any label.
-    text = clean.core
-    learned = predict(text)
-    hits = find_cues(text.lower())
-    sentiment, sentiment_words = score_sentiment(text, learned, hits)
-    if clean.thanks and sentiment.label != "negative":
-        # A closing thanks after a message that is not a complaint thanks for help given.
-        text = f"{text} {clean.thanks}"
-        learned = predict(text)
-        hits = find_cues(text.lower())
-        sentiment, sentiment_words = score_sentiment(text, learned, hits)
-    core = text.lower()
-    emotions, detected, evidence = score_emotions(hits, learned, resolved.thresholds)
-    topic, topic_words = detect_topic(core, resolved.taxonomy, sentiment.label)
-    flags, flag_evidence = detect_flags(hits, sentiment, detected)
-    urgency, urgency_words = detect_urgency(hits, core, topic, flags)
-    evidence.update(flag_evidence)
-    for key, words in (("sentiment", sentiment_words), ("topic", topic_words),
-                       ("urgency", urgency_words)):
-        if words:
-            evidence[key] = words
-    return Analysis(language=language, sentiment=sentiment, emotions=emotions,
-                    detected=detected, evidence=evidence, urgency=urgency, flags=flags,
-                    topic=topic, analyzer_version=ANALYZER_VERSION)
+    reading = read_message(text, names=names, default_language=resolved.default_language,
+                           languages=resolved.languages)
+    analysis = analyze_reading(reading, resolved)
+    if thread is None:
+        return analysis
+    earlier = [analyze_reading(read_message(message, names=names,
+                                            default_language=resolved.default_language,
+                                            languages=resolved.languages), resolved)
+               for message in thread if message and message.strip()]
+    return apply_thread(analysis, earlier, unanswered)

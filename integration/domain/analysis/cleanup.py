@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .cues import find_cues
+from .cues import CueHit
 
 DIALECT_PATH = Path(__file__).with_name("data") / "dialect.json"
 
@@ -169,18 +169,20 @@ def split_closing(text: str) -> tuple[str, list[str]]:
     return text, closings
 
 
-def _troubled(text: str) -> bool:
+def _troubled(hits: tuple[CueHit, ...] | list[CueHit]) -> bool:
     return any(hit.effects.get("sentiment", 0.0) < 0
                or any(hit.effects.get(effect, 0.0) > 0 for effect in _TROUBLE)
-               for hit in find_cues(text.lower()))
+               for hit in hits)
 
 
-def closing_gratitude(rest: str, closings: list[str]) -> str:
+def closing_gratitude(rest: str, closings: list[str] | tuple[str, ...],
+                      hits: tuple[CueHit, ...] | list[CueHit]) -> str:
     """What the closing formulas say about feeling: "" or a standard thank-you.
 
     Thanks that close a request, a question or a problem report are for help not given
     yet: politeness, like "thanks in advance". Thanks that close anything else ("That
     fixed it. Cheers!") are gratitude for what was done, and every variant reads the same.
+    `hits` are the cues already found in the message (the reading scans it once).
     """
     thanking = _dialect()[4]
     thanks = [c for c in closings if thanking.match(c)]
@@ -188,7 +190,7 @@ def closing_gratitude(rest: str, closings: list[str]) -> str:
         return ""
     # "Thanks again" thanks for help already given, whatever came before it.
     again = any(_AGAIN.search(c) for c in thanks)
-    if not again and (_PROSPECTIVE.search(rest) or _troubled(rest)):
+    if not again and (_PROSPECTIVE.search(rest) or _troubled(hits)):
         return ""
     return "Thank you so much!" if any(_EMPHATIC_THANKS.search(c) for c in thanks) else "Thank you."
 
@@ -197,9 +199,10 @@ def closing_gratitude(rest: str, closings: list[str]) -> str:
 class CleanText:
     body: str        # what the customer wrote in this message
     core: str        # body without politeness boilerplate: what sentiment is scored on
-    # A closing thanks that may be gratitude for help already given ("It works now.
-    # Cheers!"), as one standard phrase; "" when there is none or it was politeness.
-    thanks: str = ""
+    # The body with dialect variants in standard form, and the closing formulas cut from
+    # its end: the reading decides whether a closing thanks is gratitude (closing_gratitude).
+    standard: str = ""
+    closings: tuple[str, ...] = ()
 
 
 def _cut_at(pattern: re.Pattern, text: str, *, keep_min: int = 1) -> str:
@@ -224,9 +227,8 @@ def clean_message(text: str) -> CleanText:
     body = _PLACEHOLDER.sub(" ", _LINK.sub(" ", _HANDLE.sub(" ", body)))
     body = _SPACES.sub(" ", body).strip()
     standard = normalize_dialect(body)
-    thanks = closing_gratitude(standard, closings)
     core = _SPACES.sub(" ", _POLITENESS.sub(" ", standard)).strip()
-    return CleanText(body=body, core=core, thanks=thanks if core else "")
+    return CleanText(body=body, core=core, standard=standard, closings=tuple(closings))
 
 
 def mask_names(text: str, names: tuple[str, ...]) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .regex_first import prefixes, top_level_branches
+
 CUES_PATH = Path(__file__).with_name("data") / "cues.json"
 
 
@@ -22,21 +24,74 @@ class CueHit:
     start: int
 
 
+_DIGIT = "0"
+
+
+def _key(chars: str) -> str:
+    """Digits share one key: `\\d` in a cue matches any of them."""
+    return "".join(_DIGIT if c.isdigit() else c for c in chars)
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern, list[dict[str, float]]]:
+def _entries() -> tuple[list[tuple[str, dict[str, float]]], dict[str, list[tuple[int, int]]]]:
+    """(cues, their top-level branches indexed by how a match can start).
+
+    A branch is (cue index, branch number). The index maps each possible two-character
+    start (or a shorter one, where a match can be that short; "" = anything) to the
+    branches that can begin that way.
+    """
     with open(CUES_PATH, encoding="utf-8") as handle:
-        entries = json.load(handle)["cues"]
-    # One named group per cue: a single left-to-right scan, and m.lastgroup says which fired.
-    parts = [f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(entries)]
-    regex = re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?![\w'])")
-    return regex, [effects for _, effects in entries]
+        entries = [tuple(entry) for entry in json.load(handle)["cues"]]
+    index: dict[str, list[tuple[int, int]]] = {}
+    for cue, (pattern, _) in enumerate(entries):
+        for number, branch in enumerate(top_level_branches(pattern)):
+            starts = prefixes(branch) or {""}
+            for start in {_key(s) for s in starts}:
+                index.setdefault(start, []).append((cue, number))
+    return entries, index
+
+
+def _regex_for(key: str) -> re.Pattern | None:
+    """The cue branches that can start with `key` (two characters), in lexicon order.
+
+    Trying only what can start where a word starts keeps a message's scan several times
+    cheaper than one alternation of the whole lexicon, with the same result (same
+    order, so the same leftmost non-overlapping matches).
+    """
+    entries, index = _entries()
+    chosen = sorted({*index.get(key, ()), *index.get(key[:1], ()), *index.get("", ())})
+    if not chosen:
+        return None
+    branches = {i: top_level_branches(entries[i][0]) for i, _ in chosen}
+    parts = "|".join(f"(?P<c{i}x{j}>{branches[i][j]})" for i, j in chosen)
+    return re.compile(f"(?:{parts})(?![\\w'])")
+
+
+# Two-character start -> its compiled alternation, filled on first use (a dict read is
+# the cheapest lookup on the scan's hot path).
+_BY_START: dict[str, re.Pattern | None] = {}
+# Where a cue may start: a non-space character not preceded by a word character.
+_STARTS = re.compile(r"(?<![\w'])\S")
 
 
 def find_cues(text: str) -> list[CueHit]:
     """Every cue in `text` (expected lower-case), left to right, non-overlapping."""
-    regex, effects = _compiled()
-    return [CueHit(m.group(0), effects[int(m.lastgroup[1:])], m.start())
-            for m in regex.finditer(text)]
+    entries = _entries()[0]
+    hits: list[CueHit] = []
+    resume = 0
+    for start in _STARTS.finditer(text):
+        position = start.start()
+        if position < resume:
+            continue
+        key = _key(text[position:position + 2])
+        regex = _BY_START[key] if key in _BY_START else _BY_START.setdefault(
+            key, _regex_for(key))
+        match = regex.match(text, position) if regex is not None else None
+        if match:
+            cue = int(match.lastgroup[1:match.lastgroup.index("x")])
+            hits.append(CueHit(match.group(0), entries[cue][1], position))
+            resume = match.end()
+    return hits
 
 
 def total_effect(hits: list[CueHit], effect: str) -> float:

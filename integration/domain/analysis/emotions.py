@@ -6,6 +6,8 @@ a score an agent can read the same way for every emotion.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from .cues import CueHit
 from .model import ModelOutput
 from .types import EMOTIONS
@@ -25,7 +27,7 @@ def _rescale(probability: float, threshold: float) -> float:
     return 0.5 + 0.5 * (probability - threshold) / (1 - threshold)
 
 
-def _cue_strength(hits: list[CueHit], emotion: str) -> tuple[float, list[str]]:
+def _cue_strength(hits: Sequence[CueHit], emotion: str) -> tuple[float, list[str]]:
     missing = 1.0
     phrases: list[str] = []
     for hit in hits:
@@ -37,16 +39,30 @@ def _cue_strength(hits: list[CueHit], emotion: str) -> tuple[float, list[str]]:
     return 1.0 - missing, phrases
 
 
-def score_emotions(hits: list[CueHit], model: ModelOutput | None,
-                   thresholds: dict[str, float] | None = None
+def score_emotions(hits: Sequence[CueHit], model: ModelOutput | None,
+                   thresholds: dict[str, float] | None = None, *,
+                   extra: Mapping[str, tuple[float, list[str]]] | None = None,
+                   muted: frozenset[str] = frozenset(),
                    ) -> tuple[dict[str, float], list[str], dict[str, list[str]]]:
-    """(scores, detected, evidence) over every name in EMOTIONS."""
+    """(scores, detected, evidence) over every name in EMOTIONS.
+
+    `extra` adds evidence found beyond single cues (sarcasm: frustration, with its
+    phrases); `muted` emotions are read as absent (the "thanks" in sarcastic thanks).
+    """
     thresholds = thresholds or {}
+    extra = extra or {}
     scores: dict[str, float] = {}
     detected: list[str] = []
     evidence: dict[str, list[str]] = {}
     for emotion in EMOTIONS:
+        if emotion in muted:
+            scores[emotion] = 0.0
+            continue
         cue, phrases = _cue_strength(hits, emotion)
+        if emotion in extra:
+            strength, words = extra[emotion]
+            cue = 1.0 - (1.0 - cue) * (1.0 - strength)
+            phrases += [w for w in words if w not in phrases]
         learned = model.emotions.get(emotion, 0.0) if model else 0.0
         combined = 1.0 - (1.0 - cue) * (1.0 - learned)
         score = round(_rescale(combined, BASE_THRESHOLDS[emotion]), 3)

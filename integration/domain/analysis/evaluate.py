@@ -76,9 +76,47 @@ def _tweeteval_emotion(records: list[dict], analyses: list[Analysis]) -> dict:
     return {"anger_or_frustration_vs_anger": anger}
 
 
+def _realistic(records: list[dict], analyses: list[Analysis]) -> dict:
+    """Our own labelled support messages (tests/data/realistic_messages.jsonl), every category.
+
+    Reported for the whole file and per `split` (dev: looked at while building the cues;
+    holdout: never looked at), so overfitting shows as a gap between the two.
+    """
+    report = {"all": _realistic_scores(records, analyses)}
+    for split in sorted({r.get("split") for r in records} - {None}):
+        pairs = [(r, a) for r, a in zip(records, analyses) if r.get("split") == split]
+        report[split] = _realistic_scores([r for r, _ in pairs], [a for _, a in pairs])
+    return report
+
+
+def _realistic_scores(records: list[dict], analyses: list[Analysis]) -> dict:
+    sarcastic = [a for r, a in zip(records, analyses) if r["sarcasm"]]
+    return {
+        "n": len(records),
+        "sentiment": classification_report([r["sentiment"] for r in records],
+                                           [a.sentiment.label for a in analyses], SENTIMENT),
+        "sarcasm_read_negative": round(sum(a.sentiment.label == "negative" for a in sarcastic)
+                                       / len(sarcastic), 4) if sarcastic else None,
+        "sarcasm_detected": binary_f1([r["sarcasm"] for r in records],
+                                      ["sarcasm" in a.evidence for a in analyses]),
+        "abusive": binary_f1([r["abusive"] for r in records],
+                             [a.flags["abusive"] for a in analyses]),
+        "urgency_high": binary_f1([r["urgency"] == "high" for r in records],
+                                  [a.urgency == "high" for a in analyses]),
+        "urgency": classification_report([r["urgency"] for r in records],
+                                         [a.urgency for a in analyses], ["low", "normal", "high"]),
+        "resolved": binary_f1([r["resolved"] for r in records],
+                              [a.flags["resolved"] for a in analyses]),
+        "topic": classification_report([r["topic"] for r in records],
+                                        [a.topic for a in analyses]),
+    }
+
+
 def _kind(records: list[dict]) -> str:
     first = records[0]
     labels = {r.get("label") for r in records}
+    if "sarcasm" in first and "resolved" in first:
+        return "realistic"
     if "labels" in first:
         return "goemotions"
     if "urgency" in first:
@@ -91,7 +129,8 @@ def _kind(records: list[dict]) -> str:
 
 
 _EVALUATORS = {"goemotions": _goemotions, "facility": _facility, "complaints": _complaints,
-               "tweeteval_emotion": _tweeteval_emotion, "sentiment": _sentiment_report}
+               "tweeteval_emotion": _tweeteval_emotion, "sentiment": _sentiment_report,
+               "realistic": _realistic}
 
 
 def evaluate_records(records: list[dict], settings: dict | None = None,

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .cues import CueHit, phrases_for, total_effect
-from .model import ModelOutput
+from .cues import phrases_for, total_effect
 from .types import Sentiment
+
+if TYPE_CHECKING:
+    from .reading import Reading
 
 # Weights and thresholds chosen on the dev sets by a small grid (see docs/analysis.md, "Measured");
 # seven numbers only, so they cannot memorise dev texts.
@@ -24,6 +27,8 @@ PROBLEM_SHIFT = 0.3
 NEUTRAL_DAMPING = 0.7
 NEGATIVE_BELOW = -0.03
 POSITIVE_ABOVE = 0.2
+# Sarcastic praise counts against the situation it describes, at least this negatively.
+SARCASM_SHIFT = 0.3
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 
@@ -35,16 +40,24 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-def vader_score(text: str) -> float:
-    """Mean compound of the sentences that carry any sentiment.
+def vader_compounds(text: str) -> list[float]:
+    """VADER's compound for each sentence.
 
     Scoring sentence by sentence keeps VADER linear in the length of long tickets.
     """
     analyzer = _vader()
-    compounds = [analyzer.polarity_scores(s)["compound"]
-                 for s in _SENTENCE_END.split(text) if s.strip()]
+    return [analyzer.polarity_scores(s)["compound"]
+            for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def vader_mean(compounds: tuple[float, ...] | list[float]) -> float:
+    """Mean compound of the sentences that carry any sentiment."""
     nonzero = [c for c in compounds if c]
     return sum(nonzero) / len(nonzero) if nonzero else 0.0
+
+
+def vader_score(text: str) -> float:
+    return vader_mean(vader_compounds(text))
 
 
 def _clip(value: float, low: float = -1.0, high: float = 1.0) -> float:
@@ -60,18 +73,25 @@ def _confidence(score: float, label: str, agreement: float) -> float:
     return round(_clip(0.45 + 0.35 * margin + 0.2 * agreement, 0.0, 1.0), 3)
 
 
-def score_sentiment(core: str, model: ModelOutput | None,
-                    hits: list[CueHit]) -> tuple[Sentiment, list[str]]:
-    """The sentiment of the cleaned text, and the phrases that moved it."""
-    if not core.strip():
+def score_sentiment(reading: Reading, sarcasm: list[str] | None = None
+                    ) -> tuple[Sentiment, list[str]]:
+    """The sentiment of the reading's core text, and the phrases that moved it.
+
+    Sarcasm (positive words about a bad situation) turns the positive signals around:
+    the praise is aimed at the failure, so the message reads at least mildly negative.
+    """
+    if not reading.text.strip():
         return Sentiment("neutral", 0.0, 0.5), []
-    vader = vader_score(core)
+    model, hits = reading.model, reading.hits
+    vader = vader_mean(reading.vader)
     model_score = model.sentiment["positive"] - model.sentiment["negative"] if model else vader
     cues = _clip(total_effect(hits, "sentiment"))
     problem = PROBLEM_SHIFT if phrases_for(hits, "problem") else 0.0
     score = MODEL_WEIGHT * model_score + VADER_WEIGHT * vader + CUE_WEIGHT * cues - problem
     if model:
         score *= 1.0 - NEUTRAL_DAMPING * model.sentiment["neutral"]
+    if sarcasm:
+        score = -abs(score) - SARCASM_SHIFT
     score = _clip(score)
     if score <= NEGATIVE_BELOW:
         label = "negative"
@@ -80,5 +100,6 @@ def score_sentiment(core: str, model: ModelOutput | None,
     else:
         label = "neutral"
     agreement = 1.0 if (model_score > 0) == (vader > 0) else 0.0
+    words = phrases_for(hits, "sentiment")
     return Sentiment(label, round(score, 3), _confidence(score, label, agreement)), \
-        phrases_for(hits, "sentiment")
+        words + [w for w in (sarcasm or ()) if w not in words]

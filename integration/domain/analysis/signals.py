@@ -1,5 +1,8 @@
-"""Urgency and the flags an agent acts on: complaint, churn risk, repeat contact, abuse."""
+"""Urgency and the flags an agent acts on: complaint, churn, repeat contact, abuse, resolved."""
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 from .cues import CueHit, phrases_for, total_effect
 from .types import FLAGS, Sentiment
@@ -9,13 +12,56 @@ HIGH_URGENCY_AT = 0.6
 LOW_URGENCY_AT = -0.3
 _COMPLAINT_EMOTIONS = frozenset({"frustration", "anger", "disappointment"})
 _CALM_TOPICS = frozenset({"praise", "feature_request"})
+# What undoes a resolution when it comes after it: a new problem, a question, a plea.
+_UNSETTLING = ("problem", "complaint", "churn_risk", "repeated_contact", "abusive",
+               "frustration", "anger", "anxiety", "confusion", "disappointment")
+_OPEN_QUESTION = re.compile(r"\?|\b(?:but|however|although|except|only)\b")
+# A message that is only a thank-you ("Thanks so much!") confirms the help it thanks for.
+_SHORT_THANKS_WORDS = 8
+_WORD = re.compile(r"[^\W\d_]+")
 
 
-def detect_flags(hits: list[CueHit], sentiment: Sentiment, detected: list[str]
+def _unsettles(hit: CueHit) -> bool:
+    return hit.effects.get("sentiment", 0.0) < -0.1 or hit.effects.get("urgency", 0.0) > 0 or any(
+        hit.effects.get(k, 0.0) > 0 for k in _UNSETTLING)
+
+
+def detect_resolved(hits: Sequence[CueHit], text: str, sarcasm: list[str],
+                    detected: list[str]) -> list[str]:
+    """The phrases that say the customer's problem is solved or the answer understood.
+
+    Only when nothing after the last of them reopens it ("it works now, but the export
+    still fails?"), and never in sarcasm ("great, fixed it myself after 3 days").
+    """
+    if sarcasm:
+        return []
+    resolving = [h for h in hits if h.effects.get("resolved")]
+    if not resolving:
+        return _short_thanks(hits, text, detected)
+    last = resolving[-1]
+    tail = text[last.start + len(last.phrase):]
+    if any(h.start > last.start and _unsettles(h) for h in hits) or _OPEN_QUESTION.search(tail):
+        return []
+    return list(dict.fromkeys(h.phrase.strip() for h in resolving))
+
+
+def _short_thanks(hits: Sequence[CueHit], text: str, detected: list[str]) -> list[str]:
+    if ("gratitude" not in detected or "?" in text or any(_unsettles(h) for h in hits)
+            or len(_WORD.findall(text)) > _SHORT_THANKS_WORDS):
+        return []
+    return phrases_for(list(hits), "gratitude")[:1]
+
+
+def detect_flags(hits: Sequence[CueHit], sentiment: Sentiment, detected: list[str],
+                 resolved: list[str] | None = None
                  ) -> tuple[dict[str, bool], dict[str, list[str]]]:
     """Every name in FLAGS -> bool, plus the phrases that raised each one."""
+    hits = list(hits)
     flags = {name: total_effect(hits, name) > 0 for name in FLAGS}
+    flags["resolved"] = bool(resolved)
     evidence = {name: phrases_for(hits, name) for name in FLAGS if flags[name]}
+    if resolved:
+        evidence["resolved"] = list(resolved)
     # In a message to support, negativity or a negative emotion is itself a complaint,
     # however politely it is phrased ("my order never arrived, nobody tells me why").
     if not flags["complaint"]:
@@ -27,17 +73,20 @@ def detect_flags(hits: list[CueHit], sentiment: Sentiment, detected: list[str]
     return flags, evidence
 
 
-def _urgency_points(hits: list[CueHit], subject_end: int) -> float:
+def _urgency_points(hits: Sequence[CueHit], subject_end: int) -> float:
     # A time-pressure word in an email's subject line is deliberate: it counts double.
     return sum(hit.effects.get("urgency", 0.0) * (2 if hit.start < subject_end else 1)
                for hit in hits)
 
 
-def detect_urgency(hits: list[CueHit], text: str, topic: str,
+def detect_urgency(hits: Sequence[CueHit], text: str, topic: str,
                    flags: dict[str, bool]) -> tuple[str, list[str]]:
     """'low' | 'normal' | 'high', and the phrases that decided it."""
     subject_end = text.find("\n") if text.startswith("subject:") else 0
     points = _urgency_points(hits, subject_end)
+    if flags.get("resolved"):
+        # "It works now, I have a demo in an hour" is relief, not a deadline to act on.
+        return "low", ["resolved"]
     if topic == "security_fraud":
         points += 0.3
     phrases = phrases_for(hits, "urgency")
@@ -49,6 +98,6 @@ def detect_urgency(hits: list[CueHit], text: str, topic: str,
     return "normal", []
 
 
-def _sign(hits: list[CueHit], phrase: str) -> float:
+def _sign(hits: Sequence[CueHit], phrase: str) -> float:
     return sum(h.effects.get("urgency", 0.0) for h in hits if h.phrase.strip() == phrase)
 

@@ -8,13 +8,18 @@ from pathlib import Path
 
 TOPICS_PATH = Path(__file__).with_name("data") / "topics.json"
 FALLBACK_TOPIC = "other"
+# A topic needs this much keyword weight to be named: one strong keyword, or two weak ones.
+STRONG_EVIDENCE = 1.0
+WEAK = 0.5
+_WEAK_MARK = "\x00weak\x00"      # prefixes a weak keyword inside a taxonomy tuple
 
 
 @lru_cache(maxsize=1)
 def default_taxonomy() -> dict[str, tuple[str, ...]]:
     with open(TOPICS_PATH, encoding="utf-8") as handle:
         topics = json.load(handle)["topics"]
-    return {name: tuple(keywords) for name, keywords in topics.items()}
+    return {name: tuple(k if isinstance(k, str) else _WEAK_MARK + k[0] for k in keywords)
+            for name, keywords in topics.items()}
 
 
 def build_taxonomy(extra: dict[str, list[str]] | None, replace: bool) -> dict[str, tuple[str, ...]]:
@@ -32,27 +37,44 @@ def build_taxonomy(extra: dict[str, list[str]] | None, replace: bool) -> dict[st
 CompiledTaxonomy = tuple[re.Pattern, tuple[str, ...]]
 
 
+def _group(name: str, keywords: list[str]) -> str:
+    return f"(?P<{name}>{'|'.join(keywords)})" if keywords else ""
+
+
 def compile_taxonomy(taxonomy: dict[str, tuple[str, ...]]) -> CompiledTaxonomy:
-    """One regex with a named group per topic: a single scan finds every keyword."""
+    """One regex with a strong (s<i>) and a weak (w<i>) group per topic: one scan finds all."""
     names = tuple(name for name, words in taxonomy.items() if words)
-    groups = "|".join(f"(?P<t{i}>{'|'.join(taxonomy[name])})" for i, name in enumerate(names))
-    return re.compile(r"(?<![\w'])(?:" + (groups or "(?!)") + r")(?![\w'])"), names
+    groups = []
+    for i, name in enumerate(names):
+        weak = [k[len(_WEAK_MARK):] for k in taxonomy[name] if k.startswith(_WEAK_MARK)]
+        strong = [k for k in taxonomy[name] if not k.startswith(_WEAK_MARK)]
+        groups += [g for g in (_group(f"s{i}", strong), _group(f"w{i}", weak)) if g]
+    pattern = "|".join(groups) or "(?!)"
+    return re.compile(r"(?<![\w'])(?:" + pattern + r")(?![\w'])"), names
 
 
 def detect_topic(text: str, taxonomy: CompiledTaxonomy, sentiment_label: str
                  ) -> tuple[str, list[str]]:
-    """(topic, matched keywords). Most distinct keywords wins; ties go to the earlier topic.
+    """(topic, matched keywords): the most keyword weight wins, and it must be strong evidence.
 
+    A weak keyword ("pay" in "checkout erroring, can't pay") counts half, so it cannot
+    outvote a strong one; a message with only weak evidence is "other", so the draft
+    stays generic instead of talking about an invoice because the customer said "pay".
     Praise needs a message that is not negative.
     """
     regex, names = taxonomy
-    found: dict[int, dict[str, None]] = {}
+    found: dict[int, dict[str, float]] = {}
     for match in regex.finditer(text):
-        found.setdefault(int(match.lastgroup[1:]), {})[match.group(0)] = None
-    best, best_hits = FALLBACK_TOPIC, {}
+        group = match.lastgroup
+        found.setdefault(int(group[1:]), {})[match.group(0)] = 1.0 if group[0] == "s" else WEAK
+    best, best_key, best_hits = FALLBACK_TOPIC, (0.0, 0), {}
     for index in sorted(found):
         if names[index] == "praise" and sentiment_label == "negative":
             continue
-        if len(found[index]) > len(best_hits):
-            best, best_hits = names[index], found[index]
+        hits = found[index]
+        key = (sum(hits.values()), sum(w == 1.0 for w in hits.values()))
+        if key > best_key:
+            best, best_key, best_hits = names[index], key, hits
+    if best_key[0] < STRONG_EVIDENCE:
+        return FALLBACK_TOPIC, []
     return best, list(best_hits)

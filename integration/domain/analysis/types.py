@@ -13,7 +13,8 @@ EMOTIONS: tuple[str, ...] = (
 SENTIMENT_LABELS: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
 URGENCY_LEVELS: tuple[str, ...] = ("low", "normal", "high")
 PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
-FLAGS: tuple[str, ...] = ("complaint", "churn_risk", "repeated_contact", "abusive")
+FLAGS: tuple[str, ...] = ("complaint", "churn_risk", "repeated_contact", "abusive", "resolved")
+TRENDS: tuple[str, ...] = ("improving", "steady", "worsening")
 TOPICS: tuple[str, ...] = (
     "billing", "refund", "cancellation", "technical_problem", "account_access",
     "shipping_delivery", "feature_request", "praise", "security_fraud", "other",
@@ -40,10 +41,15 @@ class Analysis:
     flags: dict[str, bool]              # every name in FLAGS
     topic: str                          # a topic key (default taxonomy or installation's)
     analyzer_version: str = "unknown"
+    # Sentiment across the customer's messages in the thread (one of TRENDS), or None
+    # when only one message was read.
+    trend: str | None = None
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out.pop("analyzer_version")
+        if out["trend"] is None:
+            out.pop("trend")
         return out
 
 

@@ -54,6 +54,8 @@ class TemplateDrafter:
         tone = request.settings["tone"]
         polish = _tone_rewriter(catalog, tone)
         subject = _subject(catalog, request, seed)
+        if request.analysis.flags.get("resolved") and catalog.get("resolved"):
+            return _closing_reply(catalog, request, tone, (first_name, full_name), seed, polish)
         paragraphs = [
             _greeting(catalog, tone, first_name, full_name, seed),
             polish(_empathy(catalog, request.analysis, subject, seed)),
@@ -63,6 +65,20 @@ class TemplateDrafter:
             or polish(pick(catalog["sign_offs"][tone], seed, "sign-off")),
         ]
         return "\n\n".join(p for p in paragraphs if p)
+
+
+def _closing_reply(catalog: dict, request: DraftRequest, tone: str,
+                   names: tuple[str | None, str | None], seed: str, polish) -> str:
+    """The customer says it is solved: a short, warm close, no promise to look into it."""
+    closings = catalog.get("resolved_closings", {}).get(tone) or catalog["closings"][tone]
+    paragraphs = [
+        _greeting(catalog, tone, *names, seed),
+        polish(pick(catalog["resolved"].get(tone) or catalog["resolved"]["friendly"], seed,
+                    "resolved")),
+        polish(pick(closings, seed, "closing")),
+        request.settings["sign_off"] or polish(pick(catalog["sign_offs"][tone], seed, "sign-off")),
+    ]
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 DEFAULT_DRAFTER: Drafter = TemplateDrafter()
@@ -138,6 +154,9 @@ def _issue_and_next_step(
                          set(catalog.get("second_person", ()))) if sentence else None
     if request.analysis.topic == "praise" or primary_emotion(request.analysis) == "gratitude":
         issue = ""      # echoing praise back reads oddly; there is no problem to restate
+    elif "sarcasm" in evidence:
+        # Quoting "great, another outage" back would mock the customer: name the subject only.
+        issue = polish(pick(restate["fallback"], seed, "restate")).format(subject=subject)
     elif swapped:
         issue = polish(pick(restate["paraphrase"], seed, "restate")).format(issue=swapped)
     elif sentence:

@@ -72,6 +72,13 @@ def _tip_keys(
     keys: list[tuple[str, str | None]] = []
     if not supported:
         keys.append(("language.unsupported", None))
+    if analysis.flags.get("resolved"):
+        keys.append(("flag.resolved", "resolved"))
+    if "sarcasm" in analysis.evidence:
+        # Their "great" is not good news: the sentiment tip below must not say "match it".
+        keys.append(("tone.sarcasm", "sarcasm"))
+    if analysis.trend == "worsening":
+        keys.append(("trend.worsening", "trend"))
     keys += [(f"flag.{flag}", flag) for flag in _FLAG_ORDER if analysis.flags.get(flag)]
     if decision is not None and decision.escalate:
         keys.append(("decision.escalate", None))
@@ -83,7 +90,8 @@ def _tip_keys(
         keys.append(("urgency.high", "urgency"))
     # An installation's own topic has no tip of its own; "topic unclear" is the honest stand-in.
     topic_key = f"topic.{analysis.topic}"
-    keys.append((topic_key if topic_key in tips else "topic.other", None))
+    if not analysis.flags.get("resolved"):      # nothing left to route or pin down
+        keys.append((topic_key if topic_key in tips else "topic.other", None))
     if analysis.flags.get("complaint"):
         keys.append(("flag.complaint", "complaint"))
     if not emotion:
