@@ -13,6 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 
 CUES_PATH = Path(__file__).with_name("data") / "cues.json"
+# Other languages: data/cues.<lang>.json, same format; a language without a file has no cues.
+LANGUAGE_CUES_PATTERN = "cues.{language}.json"
+
+
+def cues_path(language: str) -> Path:
+    if language == "en":
+        return CUES_PATH
+    return CUES_PATH.with_name(LANGUAGE_CUES_PATTERN.format(language=language))
 
 
 @dataclass(frozen=True)
@@ -22,9 +30,12 @@ class CueHit:
     start: int
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern, list[dict[str, float]]]:
-    with open(CUES_PATH, encoding="utf-8") as handle:
+@lru_cache(maxsize=16)
+def _compiled(language: str = "en") -> tuple[re.Pattern, list[dict[str, float]]]:
+    path = cues_path(language)
+    if not path.exists():
+        return re.compile("(?!)"), []
+    with open(path, encoding="utf-8") as handle:
         entries = json.load(handle)["cues"]
     # One named group per cue: a single left-to-right scan, and m.lastgroup says which fired.
     parts = [f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(entries)]
@@ -32,9 +43,9 @@ def _compiled() -> tuple[re.Pattern, list[dict[str, float]]]:
     return regex, [effects for _, effects in entries]
 
 
-def find_cues(text: str) -> list[CueHit]:
+def find_cues(text: str, language: str = "en") -> list[CueHit]:
     """Every cue in `text` (expected lower-case), left to right, non-overlapping."""
-    regex, effects = _compiled()
+    regex, effects = _compiled(language)
     return [CueHit(m.group(0), effects[int(m.lastgroup[1:])], m.start())
             for m in regex.finditer(text)]
 

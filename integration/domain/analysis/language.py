@@ -36,6 +36,15 @@ MAX_CHARS = 400
 # Addresses, handles, hashtags and HTML entities say nothing about the language.
 _NOISE = re.compile(r"https?://\S*|\bhttp\b|www\.\S+|\S+@\S+\.\w+|[@#][\w-]+|\bRT\b|&\w+;")
 _LOCK = threading.Lock()
+# English function words. lingua's fast mode can be sure a short English message is
+# Swedish ("You are idiots, fix your shit"); their share of the words is added to
+# English's score, so such a message becomes a close call that py3langid settles.
+_ENGLISH = frozenset((
+    "the and is are was were you your my i it this that with have has not for of to be "
+    "can can't don't i'm it's what why how please thanks a an on at in me we our they"
+).split())
+ENGLISH_PRIOR = 1.0
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ def _py3langid():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(["no" if code == "nb" else code for code in DETECTABLE])
+    identifier.set_languages(list(DETECTABLE))
     return identifier
 
 
@@ -85,14 +94,22 @@ def identify(text: str, default: str = UNDETERMINED) -> LanguageGuess:
     sample = _NOISE.sub(" ", text[:MAX_CHARS])
     if _letters(sample) < MIN_LETTERS:
         return LanguageGuess(default, 0.0)
-    ranked = _lingua().compute_language_confidence_values(sample)
-    if not ranked or ranked[0].value <= 0.0:
+    scores = {value.language.iso_code_639_1.name.lower(): value.value
+              for value in _lingua().compute_language_confidence_values(sample)}
+    if not scores or max(scores.values()) <= 0.0:
         return LanguageGuess(default, 0.0)
-    best = ranked[0]
-    if len(ranked) > 1 and best.value - ranked[1].value < CLOSE_CALL:
+    scores["en"] = scores.get("en", 0.0) + ENGLISH_PRIOR * _english_share(sample)
+    best, runner_up = sorted(scores.values(), reverse=True)[:2] if len(scores) > 1 else (1, 0)
+    if best - runner_up < CLOSE_CALL:
         code, confidence = _arbiter().classify(sample)
-        return LanguageGuess("nb" if code == "no" else code, round(float(confidence), 3))
-    return LanguageGuess(best.language.iso_code_639_1.name.lower(), round(best.value, 3))
+        return LanguageGuess(code, round(float(confidence), 3))
+    code = max(scores, key=scores.__getitem__)
+    return LanguageGuess(code, round(min(scores[code], 1.0), 3))
+
+
+def _english_share(text: str) -> float:
+    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    return sum(word in _ENGLISH for word in words) / len(words) if words else 0.0
 
 
 def detect_language(text: str, default: str = "en") -> str:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from .cues import CueHit, phrases_for, total_effect
 from .model import ModelOutput
+from .multilingual import score_other_language
 from .types import Sentiment
 
 # Weights and thresholds chosen on the dev sets by a small grid (see docs/analysis.md, "Measured");
@@ -61,8 +62,10 @@ def _confidence(score: float, label: str, agreement: float) -> float:
 
 
 def score_sentiment(core: str, model: ModelOutput | None,
-                    hits: list[CueHit]) -> tuple[Sentiment, list[str]]:
+                    hits: list[CueHit], language: str = "en") -> tuple[Sentiment, list[str]]:
     """The sentiment of the cleaned text, and the phrases that moved it."""
+    if language != "en":
+        return score_other_language(core, model, hits)
     if not core.strip():
         return Sentiment("neutral", 0.0, 0.5), []
     vader = vader_score(core)

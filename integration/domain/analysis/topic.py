@@ -39,20 +39,38 @@ def compile_taxonomy(taxonomy: dict[str, tuple[str, ...]]) -> CompiledTaxonomy:
     return re.compile(r"(?<![\w'])(?:" + (groups or "(?!)") + r")(?![\w'])"), names
 
 
-def detect_topic(text: str, taxonomy: CompiledTaxonomy, sentiment_label: str
-                 ) -> tuple[str, list[str]]:
+@lru_cache(maxsize=16)
+def language_taxonomy(language: str) -> CompiledTaxonomy | None:
+    """The shipped keywords for a language other than English (data/topics.<lang>.json)."""
+    path = TOPICS_PATH.with_name(f"topics.{language}.json")
+    if language == "en" or not path.exists():
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return compile_taxonomy({k: tuple(v) for k, v in json.load(handle)["topics"].items()})
+
+
+def _scan(text: str, taxonomy: CompiledTaxonomy, found: dict[str, dict[str, None]]) -> None:
+    regex, names = taxonomy
+    for match in regex.finditer(text):
+        found.setdefault(names[int(match.lastgroup[1:])], {})[match.group(0)] = None
+
+
+def detect_topic(text: str, taxonomy: CompiledTaxonomy, sentiment_label: str,
+                 language: str = "en") -> tuple[str, list[str]]:
     """(topic, matched keywords). Most distinct keywords wins; ties go to the earlier topic.
 
-    Praise needs a message that is not negative.
+    Praise needs a message that is not negative. For a message in another language the
+    language's own keywords count too, for the topics the installation has.
     """
-    regex, names = taxonomy
-    found: dict[int, dict[str, None]] = {}
-    for match in regex.finditer(text):
-        found.setdefault(int(match.lastgroup[1:]), {})[match.group(0)] = None
+    found: dict[str, dict[str, None]] = {}
+    _scan(text, taxonomy, found)
+    local = language_taxonomy(language)
+    if local is not None:
+        _scan(text, local, found)
     best, best_hits = FALLBACK_TOPIC, {}
-    for index in sorted(found):
-        if names[index] == "praise" and sentiment_label == "negative":
+    for name in taxonomy[1]:
+        if name not in found or (name == "praise" and sentiment_label == "negative"):
             continue
-        if len(found[index]) > len(best_hits):
-            best, best_hits = names[index], found[index]
+        if len(found[name]) > len(best_hits):
+            best, best_hits = name, found[name]
     return best, list(best_hits)

@@ -40,6 +40,9 @@ class Analysis:
     flags: dict[str, bool]              # every name in FLAGS
     topic: str                          # a topic key (default taxonomy or installation's)
     analyzer_version: str = "unknown"
+    # 0..1 from the language detector; 0 when the text was too short to tell and
+    # `language` is the installation's default.
+    language_confidence: float = 0.0
 
     def to_dict(self) -> dict:
         out = asdict(self)
