@@ -27,7 +27,9 @@ DETECTABLE: tuple[str, ...] = (
 )
 UNDETERMINED = "und"
 # Below this many letters a guess is noise ("ok", "thx!"): the caller's default stands.
-MIN_LETTERS = 8
+MIN_LETTERS = 5
+# A guess this unsure is no better than the default (short texts: "refund?", "asap pls").
+MIN_CONFIDENCE = 0.2
 # When lingua's best guess leads the runner-up by less than this, py3langid decides
 # (chosen on the UMSAB dev texts; see bench/language_id.py).
 CLOSE_CALL = 0.9
@@ -102,7 +104,8 @@ def identify(text: str, default: str = UNDETERMINED) -> LanguageGuess:
     best, runner_up = sorted(scores.values(), reverse=True)[:2] if len(scores) > 1 else (1, 0)
     if best - runner_up < CLOSE_CALL:
         code, confidence = _arbiter().classify(sample)
-        return LanguageGuess(code, round(float(confidence), 3))
+        confidence = round(float(confidence), 3)
+        return LanguageGuess(code if confidence >= MIN_CONFIDENCE else default, confidence)
     code = max(scores, key=scores.__getitem__)
     return LanguageGuess(code, round(min(scores[code], 1.0), 3))
 
