@@ -24,7 +24,7 @@ def shared_dir() -> Path:
     configured = os.environ.get("TACTFUL_SHARED_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2].parent / "shared"
+    return Path(__file__).resolve().parents[3].parent / "shared"
 
 
 def load_jsonl(path: str | Path) -> list[dict]:
