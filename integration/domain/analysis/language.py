@@ -28,8 +28,11 @@ DETECTABLE: tuple[str, ...] = (
 UNDETERMINED = "und"
 # Below this many letters a guess is noise ("ok", "thx!"): the caller's default stands.
 MIN_LETTERS = 5
-# A guess this unsure is no better than the default (short texts: "refund?", "asap pls").
+# A close call settled this unsurely is no better than the default ("refund?", "asap pls");
+# a message of a few words needs a surer call ("Chiefs look soft" is not Dutch).
 MIN_CONFIDENCE = 0.2
+SHORT_WORDS = 3
+MIN_CONFIDENCE_SHORT = 0.4
 # When lingua's best guess leads the runner-up by less than this, py3langid decides
 # (chosen on the UMSAB dev texts; see bench/language_id.py).
 CLOSE_CALL = 0.9
@@ -105,9 +108,14 @@ def identify(text: str, default: str = UNDETERMINED) -> LanguageGuess:
     if best - runner_up < CLOSE_CALL:
         code, confidence = _arbiter().classify(sample)
         confidence = round(float(confidence), 3)
-        return LanguageGuess(code if confidence >= MIN_CONFIDENCE else default, confidence)
+        return LanguageGuess(code if confidence >= _needed(sample) else default, confidence)
     code = max(scores, key=scores.__getitem__)
     return LanguageGuess(code, round(min(scores[code], 1.0), 3))
+
+
+def _needed(sample: str) -> float:
+    short = len(_WORD.findall(sample)) < SHORT_WORDS
+    return MIN_CONFIDENCE_SHORT if short else MIN_CONFIDENCE
 
 
 def _english_share(text: str) -> float:
