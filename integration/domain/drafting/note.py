@@ -18,7 +18,8 @@ def render_note(
 ) -> str:
     """Plain text that reads well in any helpdesk's internal note field."""
     # The note is for the agent, so it is written in the agent's locale (default English).
-    catalog = load_catalog(settings.get("agent_locale", DEFAULT_LOCALE), settings["extra_templates"])
+    locale = settings.get("agent_locale", DEFAULT_LOCALE)
+    catalog = load_catalog(locale, settings["extra_templates"])
     words = catalog["note"]
     lines = [words["header"], ""]
     if reply is None:
