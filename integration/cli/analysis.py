@@ -63,7 +63,8 @@ def _records(lines: Iterator[str], settings: dict | None, draft: bool,
 
 def _summary(record: dict) -> str:
     sentiment = record["sentiment"]
-    lines = [f"language   {record['language']}",
+    lines = [f"language   {record['language']} "
+             f"(confidence {record.get('language_confidence', 0.0):.2f})",
              f"sentiment  {sentiment['label']} (score {sentiment['score']:+.2f}, "
              f"confidence {sentiment['confidence']:.2f})",
              f"emotions   {', '.join(record['detected']) or 'none detected'}",
