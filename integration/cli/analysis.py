@@ -71,7 +71,8 @@ def _records(lines: Iterator[str], settings: dict | None, draft: bool,
 
 def _summary(record: dict) -> str:
     sentiment = record["sentiment"]
-    lines = [f"language   {record['language']}",
+    lines = [f"language   {record['language']} "
+             f"(confidence {record.get('language_confidence', 0.0):.2f})",
              f"sentiment  {sentiment['label']} (score {sentiment['score']:+.2f}, "
              f"confidence {sentiment['confidence']:.2f})",
              f"emotions   {', '.join(record['detected']) or 'none detected'}",
@@ -142,15 +143,40 @@ def eval_cmd(files, settings_path):
 @click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
               help="GoEmotions train JSONL "
                    "(default $TACTFUL_SHARED_DIR/train/goemotions.train.jsonl).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Model file to write (default: the one shipped in the package).")
+@click.option("--out", type=click.Path(), default=None,
+              help="Model file to write (default: the one shipped in the package); "
+                   "with --language, the directory to write sentiment.<lang>.json.gz to.")
 @click.option("--c-value", type=float, default=None, help="Inverse L2 strength.")
-def train_cmd(data, out, c_value):
-    """Retrain the shipped model from GoEmotions (needs the `train` extra)."""
+@click.option("--language", "languages", multiple=True,
+              type=click.Choice(["es", "fr", "de", "pt", "it", "ar", "hi"]),
+              help="Train this language's sentiment model from UMSAB instead (repeatable); "
+                   "C and class offsets are chosen on the dev split.")
+def train_cmd(data, out, c_value, languages):
+    """Retrain the shipped model from GoEmotions, or a language's from UMSAB (`train` extra)."""
     from integration.domain.analysis.evaluate import shared_dir
     from integration.domain.analysis.model import MODEL_PATH
     from integration.domain.analysis.train import DEFAULT_C, train
 
+    if languages:
+        _train_languages(languages, shared_dir(), out)
+        return
     data = data or shared_dir() / "train" / "goemotions.train.jsonl"
     summary = train(data, out or MODEL_PATH, c_value=c_value or DEFAULT_C)
     click.echo(json.dumps(summary))
+
+
+def _train_languages(languages, shared, out_dir) -> None:
+    from pathlib import Path
+
+    from integration.domain.analysis.model import LANGUAGE_MODEL_PATTERN, MODEL_PATH
+    from integration.domain.analysis.train import train_language
+
+    target = Path(out_dir) if out_dir else MODEL_PATH.parent
+    for language in languages:
+        train_path = shared / "train" / f"umsab_{language}.train.jsonl"
+        dev_path = shared / "eval" / f"umsab_{language}.dev.jsonl"
+        for path in (train_path, dev_path):
+            if not path.exists():
+                raise click.BadParameter(f"{path} not found", param_hint="--language")
+        out = target / LANGUAGE_MODEL_PATTERN.format(language=language)
+        click.echo(json.dumps(train_language(language, train_path, dev_path, out)))

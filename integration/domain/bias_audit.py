@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from integration.domain.analysis import analyze
 from integration.domain.analysis.types import Analysis, TicketFacts
+from integration.domain.bias_audit_languages import LANGUAGE_AUDITS
 from integration.domain.drafting import compose_draft
 from integration.domain.policy import decide
 
@@ -144,32 +145,52 @@ def fill(template: str, name: str = NAMES[0][0], pronouns: tuple[str, str, str] 
     return text
 
 
-def build_pairs(templates: list[str] | None = None) -> list[Pair]:
-    """Every counterfactual pair: each template against its baseline, one change at a time."""
+def build_pairs(templates: list[str] | None = None, *, languages: bool = True) -> list[Pair]:
+    """Every counterfactual pair: each template against its baseline, one change at a time.
+
+    Unless the caller brings its own templates, the tickets of every other audited
+    language follow (their template numbers continue after the English ones).
+    """
+    pairs = _pairs(templates or TEMPLATES, NAMES, DIALECTS)
+    if languages and templates is None:
+        offset = len(templates or TEMPLATES)
+        for names, dialects, language_templates in LANGUAGE_AUDITS.values():
+            pairs += _pairs(language_templates, names, dialects, offset)
+            offset += len(language_templates)
+    return pairs
+
+
+def _pairs(templates: list[str], names: list, dialects: list, offset: int = 0) -> list[Pair]:
     pairs = []
-    for index, template in enumerate(templates or TEMPLATES):
-        base = Variant("baseline", fill(template), NAMES[0][0], _markers(NAMES[0][0], PRONOUNS[0],
-                                                                          DIALECTS[0]))
-        for name, gender, culture in NAMES[1:]:
-            other = Variant(f"{name} ({gender}, {culture})", fill(template, name=name), name,
-                            _markers(name, PRONOUNS[0], DIALECTS[0]))
+    first_name, first_dialect = names[0][0], dialects[0]
+    for index, template in enumerate(templates, offset):
+        base = Variant("baseline", fill(template, first_name, dialect=first_dialect), first_name,
+                       _markers(first_name, PRONOUNS[0], first_dialect))
+        for name, gender, culture in names[1:]:
+            other = Variant(f"{name} ({gender}, {culture})",
+                            fill(template, name=name, dialect=first_dialect), name,
+                            _markers(name, PRONOUNS[0], first_dialect))
             pairs.append(Pair(index, "name", base, other))
         if "{they}" in template or "{them}" in template or "{their}" in template:
             for pronouns in PRONOUNS[1:]:
-                other = Variant("/".join(pronouns), fill(template, pronouns=pronouns), base.name,
-                                _markers(base.name, pronouns, DIALECTS[0]))
+                text = fill(template, base.name, pronouns, first_dialect)
+                other = Variant("/".join(pronouns), text, base.name,
+                                _markers(base.name, pronouns, first_dialect))
                 pairs.append(Pair(index, "pronoun", base, other))
-        for dialect in DIALECTS[1:]:
-            other = Variant(dialect[0], fill(template, dialect=dialect), base.name,
+        for dialect in dialects[1:]:
+            other = Variant(dialect[0], fill(template, base.name, dialect=dialect), base.name,
                             _markers(base.name, PRONOUNS[0], dialect))
             pairs.append(Pair(index, "dialect", base, other))
     return pairs
 
 
 def run_audit(templates: list[str] | None = None, *, policy_settings: dict | None = None,
-              draft_settings: dict | None = None) -> AuditReport:
-    """Run every pair through analysis, policy and drafting and report what differed."""
-    pairs = build_pairs(templates)
+              draft_settings: dict | None = None, languages: bool = True) -> AuditReport:
+    """Run every pair through analysis, policy and drafting and report what differed.
+
+    The other languages' tickets are included unless the caller brings its own templates.
+    """
+    pairs = build_pairs(templates, languages=languages)
     outcomes = [_compare(pair, policy_settings, draft_settings) for pair in pairs]
     return AuditReport(len(pairs), [o for o in outcomes if _differs(o)])
 

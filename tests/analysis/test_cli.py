@@ -99,3 +99,36 @@ def test_eval_reports_metrics(runner, tmp_path):
     report = json.loads(result.output)[str(data)]
     assert set(report["sentiment"]) >= {"accuracy", "macro_f1", "per_class"}
     assert report["sentiment"]["per_class"]["negative"]["recall"] == 1.0
+
+
+def test_eval_reports_each_language_on_files_that_name_it(runner, tmp_path):
+    rows = [
+        {"id": 1, "text": "Es inaceptable, nadie me responde y el pedido no llega.",
+         "label": "negative", "language": "es"},
+        {"id": 2, "text": "Muchas gracias, todo funciona perfectamente.",
+         "label": "positive", "language": "es"},
+        {"id": 3, "text": "Das ist eine Frechheit, das Paket ist immer noch nicht da.",
+         "label": "negative", "language": "de"},
+        {"id": 4, "text": "Min beställning har fortfarande inte kommit fram.",
+         "label": "negative", "language": "de"},     # Swedish, mislabelled on purpose
+    ]
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = runner.invoke(eval_cmd, [str(source)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)[str(source)]["by_language"]
+    assert set(report) == {"es", "de"}
+    assert report["es"]["language_id_accuracy"] == 1.0
+    assert report["de"]["language_id_accuracy"] == 0.5
+    assert report["es"]["sentiment"]["macro_f1"] > 0
+    assert set(report["de"]["sentiment"]["per_class"]) == {"negative", "neutral", "positive"}
+
+
+def test_train_a_language_without_its_data_is_a_usage_error(runner, tmp_path, monkeypatch):
+    from integration.cli.analysis import train_cmd
+
+    monkeypatch.setenv("TACTFUL_SHARED_DIR", str(tmp_path))
+    result = runner.invoke(train_cmd, ["--language", "es", "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "umsab_es.train.jsonl" in result.output
+    assert not list(tmp_path.glob("*.gz"))

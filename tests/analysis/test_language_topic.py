@@ -28,8 +28,8 @@ def test_short_text_falls_back_to_default():
 
 
 def test_unsupported_language_says_unknown_instead_of_guessing():
-    analysis = analyze("Hola, estoy muy enfadado, mi pedido no ha llegado y nadie me responde")
-    assert analysis.language == "es"
+    analysis = analyze("Hej, jag är väldigt arg, min beställning har inte kommit och ingen svarar")
+    assert analysis.language == "sv"
     assert analysis.sentiment.label == "unknown"
     assert analysis.sentiment.confidence == 0.0
     assert analysis.detected == []

@@ -112,6 +112,6 @@ def test_schema_defaults_are_documented_values():
 
 
 def test_unknown_language_tags():
-    tags = decide(analyze("Hola, mi pedido no ha llegado y nadie me responde")).tags
-    assert "tactful_sentiment_unknown" in tags and "tactful_lang_es" in tags
+    tags = decide(analyze("Witam, moje zamówienie nie dotarło i nikt mi nie odpowiada")).tags
+    assert "tactful_sentiment_unknown" in tags and "tactful_lang_pl" in tags
     assert not re.search("emotion_", " ".join(tags))

@@ -15,10 +15,11 @@ from integration.domain.bias_audit import (
     fill,
     run_audit,
 )
+from integration.domain.bias_audit_languages import LANGUAGE_AUDITS
 
 
 def test_pairs_cover_names_pronouns_and_dialects():
-    pairs = build_pairs()
+    pairs = build_pairs(languages=False)
     dimensions = {p.dimension for p in pairs}
     assert dimensions == {"name", "pronoun", "dialect"}
     with_pronoun = sum("{they}" in t or "{their}" in t or "{them}" in t for t in TEMPLATES)
@@ -26,6 +27,29 @@ def test_pairs_cover_names_pronouns_and_dialects():
     assert sum(p.dimension == "pronoun" for p in pairs) == with_pronoun * (len(PRONOUNS) - 1)
     genders = {gender for _, gender, _ in NAMES}
     assert {"female", "male"} <= genders and len({c for _, _, c in NAMES}) >= 8
+
+
+def test_every_audited_language_brings_names_and_dialects_of_its_own():
+    english = len(build_pairs(languages=False))
+    extra = build_pairs()[english:]
+    for language, (names, dialects, _) in LANGUAGE_AUDITS.items():
+        assert len({gender for _, gender, _ in names}) >= 2, language
+        assert len(dialects) >= 3, language
+    expected = sum(len(t) * (len(n) - 1 + len(d) - 1) for n, d, t in LANGUAGE_AUDITS.values())
+    assert len(extra) == expected
+    assert {p.dimension for p in extra} == {"name", "dialect"}
+    for pair in extra:
+        markers = pair.baseline.markers + pair.other.markers
+        assert _mask(pair.baseline.text, markers) == _mask(pair.other.text, markers)
+
+
+def test_other_languages_are_analysed_in_their_own_language():
+    from integration.domain.analysis import analyze
+
+    english = len(build_pairs(languages=False))
+    for pair in build_pairs()[english:]:
+        analysis = analyze(pair.other.text, names=(pair.other.name,))
+        assert analysis.sentiment.label != "unknown", pair.other.text
 
 
 def test_a_pair_changes_only_the_swapped_words():

@@ -110,12 +110,12 @@ def test_praise_is_thanked_not_restated(make_analysis):
 
 
 def test_non_english_ticket_gets_a_clear_no_draft_note(make_analysis):
-    analysis = make_analysis("anger", language="fr", topic="billing")
-    draft = compose_draft(analysis, text="Vous m'avez facturé deux fois !", name="Jean Dupont")
+    analysis = make_analysis("anger", language="it", topic="billing")
+    draft = compose_draft(analysis, text="Mi avete addebitato due volte!", name="Luca Rossi")
     assert draft.reply is None
-    assert "no draft templates for French yet" in draft.note
-    assert "Jean" not in draft.note and "Hi " not in draft.note     # no English reply slipped in
-    assert any("French" in tip for tip in draft.tips)
+    assert "no draft templates for Italian yet" in draft.note
+    assert "Luca" not in draft.note and "Hi " not in draft.note     # no English reply slipped in
+    assert any("Italian" in tip for tip in draft.tips)
     assert draft.disclosure is True
 
 

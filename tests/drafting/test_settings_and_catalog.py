@@ -76,7 +76,7 @@ def test_adding_a_language_file_needs_no_code_change(tmp_path, monkeypatch, make
 
 def test_an_installation_can_supply_a_whole_language(make_analysis):
     doc = json.loads((catalog_module.TEMPLATE_DIR / "en.json").read_text(encoding="utf-8"))
-    doc["greetings"]["friendly"]["anonymous"] = ["Hola,"]
-    draft = compose_draft(make_analysis("anger", language="es"), text="Se rompió.",
-                          settings={"extra_templates": {"es": doc}})
-    assert draft.reply.startswith("Hola,")
+    doc["greetings"]["friendly"]["anonymous"] = ["Olá,"]
+    draft = compose_draft(make_analysis("anger", language="pt"), text="Quebrou.",
+                          settings={"extra_templates": {"pt": doc}})
+    assert draft.reply.startswith("Olá,")

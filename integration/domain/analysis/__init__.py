@@ -28,7 +28,8 @@ __all__ = ["ANALYZER_VERSION", "Analysis", "AnalysisSettingsSchema", "analyze", 
 
 def _unsupported(reading: Reading, resolved: AnalysisSettings) -> Analysis:
     """No guessing on languages the sentiment model was not trained for."""
-    topic, topic_words = detect_topic(reading.lowered, resolved.taxonomy, "unknown")
+    topic, topic_words = detect_topic(reading.lowered, resolved.taxonomy, "unknown",
+                                      reading.language)
     evidence = {"language": [f"{reading.language} is not a supported sentiment language"]}
     if topic_words:
         evidence["topic"] = topic_words
@@ -37,6 +38,7 @@ def _unsupported(reading: Reading, resolved: AnalysisSettings) -> Analysis:
         emotions={name: 0.0 for name in EMOTIONS}, detected=[], evidence=evidence,
         urgency="normal", flags={name: False for name in FLAGS}, topic=topic,
         analyzer_version=ANALYZER_VERSION,
+        language_confidence=reading.language_confidence,
     )
 
 
@@ -51,7 +53,8 @@ def analyze_reading(reading: Reading, resolved: AnalysisSettings) -> Analysis:
         extra={"frustration": (SARCASM_FRUSTRATION, sarcasm)} if sarcasm else None,
         muted=frozenset({"gratitude"}) if sarcasm else frozenset())
     settled = detect_resolved(reading.hits, reading.lowered, sarcasm, detected)
-    topic, topic_words = detect_topic(reading.lowered, resolved.taxonomy, sentiment.label)
+    topic, topic_words = detect_topic(reading.lowered, resolved.taxonomy, sentiment.label,
+                                      reading.language)
     flags, flag_evidence = detect_flags(reading.hits, sentiment, detected, settled)
     urgency, urgency_words = detect_urgency(reading.hits, reading.lowered, topic, flags)
     evidence.update(flag_evidence)
@@ -61,7 +64,8 @@ def analyze_reading(reading: Reading, resolved: AnalysisSettings) -> Analysis:
             evidence[key] = words
     return Analysis(language=reading.language, sentiment=sentiment, emotions=emotions,
                     detected=detected, evidence=evidence, urgency=urgency, flags=flags,
-                    topic=topic, analyzer_version=ANALYZER_VERSION)
+                    topic=topic, analyzer_version=ANALYZER_VERSION,
+                    language_confidence=reading.language_confidence)
 
 
 def analyze(text: str, settings: dict | None = None, *, names: tuple[str, ...] = (),

@@ -47,10 +47,19 @@ _CLOSING_REACH = 200
 _SENTENCE_END = re.compile(r"[.!?\n]+[ \t]*")
 _QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
 _QUOTE_MARK = re.compile(r"^\s*>+[ \t]?", re.MULTILINE)
+# Salutations in the analyzer's other languages (es, fr, de, pt, it): "Buenas," must not
+# read as praise any more than "Hi," does.
+_OTHER_GREETINGS = (
+    r"|hola|buen[oa]s(?: (?:días|tardes|noches))?|estimad[oa]s?|bonjour|bonsoir|salut|allô"
+    r"|cher|chère|hallo|guten (?:tag|morgen|abend)|servus|grüezi|moin|sehr geehrte[rs]?"
+    r"|liebe[rs]?|olá|oi(?:,? tudo bem\??)?|bom dia|boa (?:tarde|noite)|prezad[oa]s?"
+    r"|buongiorno|buonasera|ciao|salve|gentile|egregi[oa]"
+)
 _GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening|day)|hiya|howdy"
-    r"|g'day|yo)\b[^\n.!?,:]{0,40}[,!:.]?[ \t]*(?:\n|$)"
-    r"|^\s*(?:hi|hello|hey|dear|hiya|howdy|g'day|greetings|good (?:morning|afternoon|evening|day))"
+    r"|g'day|yo" + _OTHER_GREETINGS + r")\b[^\n.!?,:]{0,40}[,!:.]?[ \t]*(?:\n|$)"
+    r"|^\s*(?:hi|hello|hey|dear|hiya|howdy|g'day|greetings|good (?:morning|afternoon|evening|day)"
+    + _OTHER_GREETINGS + r")"
     r"\b(?! (?:thanks|thank|thx|ty)\b)(?: [\w@.'/&-]+){0,3}[,!:]\s*",
     re.IGNORECASE,
 )

@@ -15,6 +15,14 @@ from pathlib import Path
 from .regex_first import prefixes, top_level_branches
 
 CUES_PATH = Path(__file__).with_name("data") / "cues.json"
+# Other languages: data/cues.<lang>.json, same format; a language without a file has no cues.
+LANGUAGE_CUES_PATTERN = "cues.{language}.json"
+
+
+def cues_path(language: str) -> Path:
+    if language == "en":
+        return CUES_PATH
+    return CUES_PATH.with_name(LANGUAGE_CUES_PATTERN.format(language=language))
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,28 @@ _BY_START: dict[str, re.Pattern | None] = {}
 _STARTS = re.compile(r"(?<![\w'])\S")
 
 
-def find_cues(text: str) -> list[CueHit]:
+@lru_cache(maxsize=16)
+def _compiled(language: str) -> tuple[re.Pattern, list[dict[str, float]]]:
+    path = cues_path(language)
+    if not path.exists():
+        return re.compile("(?!)"), []
+    with open(path, encoding="utf-8") as handle:
+        entries = json.load(handle)["cues"]
+    # One named group per cue: a single left-to-right scan, and m.lastgroup says which fired.
+    parts = [f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(entries)]
+    regex = re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?![\w'])")
+    return regex, [effects for _, effects in entries]
+
+
+
+
+def find_cues(text: str, language: str = "en") -> list[CueHit]:
     """Every cue in `text` (expected lower-case), left to right, non-overlapping."""
+    if language != "en":
+        # Other languages' cue files are small: one alternation scans them.
+        regex, effects = _compiled(language)
+        return [CueHit(m.group(0), effects[int(m.lastgroup[1:])], m.start())
+                for m in regex.finditer(text)]
     entries = _entries()[0]
     hits: list[CueHit] = []
     resume = 0

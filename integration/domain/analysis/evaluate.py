@@ -24,7 +24,7 @@ def shared_dir() -> Path:
     configured = os.environ.get("TACTFUL_SHARED_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2].parent / "shared"
+    return Path(__file__).resolve().parents[3].parent / "shared"
 
 
 def load_jsonl(path: str | Path) -> list[dict]:
@@ -141,7 +141,28 @@ def evaluate_records(records: list[dict], settings: dict | None = None,
         if on_progress and i % 1000 == 0:
             on_progress(i)
     kind = _kind(records)
-    return {"kind": kind, "n": len(records), **_wrap(kind, _EVALUATORS[kind](records, analyses))}
+    report = {"kind": kind, "n": len(records), **_wrap(kind, _EVALUATORS[kind](records, analyses))}
+    if kind == "sentiment" and any("language" in r for r in records):
+        report["by_language"] = by_language(records, analyses)
+    return report
+
+
+def by_language(records: list[dict], analyses: list[Analysis]) -> dict[str, dict]:
+    """Per gold language (the `language` field): sentiment scores and language-id accuracy.
+
+    Sentiment is scored on every record, so a text the detector sent to the wrong
+    language (or to an unsupported one, `unknown`) counts against the sentiment too.
+    """
+    report: dict[str, dict] = {}
+    for language in sorted({r["language"] for r in records if "language" in r}):
+        pairs = [(r, a) for r, a in zip(records, analyses) if r.get("language") == language]
+        detected = sum(a.language == language for _, a in pairs)
+        report[language] = {
+            "n": len(pairs),
+            "language_id_accuracy": round(detected / len(pairs), 4),
+            "sentiment": _sentiment_report([r for r, _ in pairs], [a for _, a in pairs]),
+        }
+    return report
 
 
 def _wrap(kind: str, report: dict) -> dict:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .features import features
+from .ngrams import ngram_features
 
 # Which GoEmotions labels make up each emotion an agent cares about. The model is
 # trained on these unions and evaluated against them (the issue's definition).
@@ -26,6 +27,8 @@ EMOTION_SOURCES: dict[str, frozenset[str]] = {
 }
 
 MODEL_PATH = Path(__file__).with_name("data") / "model.json.gz"
+# Sentiment-only models for other languages (`tactful train --language xx`).
+LANGUAGE_MODEL_PATTERN = "sentiment.{language}.json.gz"
 SENTIMENT_CLASSES: tuple[str, ...] = ("negative", "neutral", "positive")
 
 
@@ -38,6 +41,8 @@ class ModelOutput:
 
     def evidence(self, emotion: str, limit: int = 3) -> list[str]:
         """The features that pushed `emotion` up most (computed only when asked)."""
+        if emotion not in self.columns:
+            return []       # a sentiment-only model (languages other than English)
         column = self.columns[emotion]
         pushing = sorted((row[column], feat) for feat, row in self.hits
                          if row[column] > 0.05 and _explains(feat))
@@ -54,6 +59,13 @@ def load_model(path: str | None = None) -> dict | None:
         return json.load(handle)
 
 
+@lru_cache(maxsize=16)
+def load_language_model(language: str) -> dict | None:
+    """The sentiment model for `language`, loaded the first time a message needs it."""
+    path = MODEL_PATH.with_name(LANGUAGE_MODEL_PATTERN.format(language=language))
+    return load_model(str(path)) if path.exists() else None
+
+
 def _sigmoid(value: float) -> float:
     if value < -30:
         return 0.0
@@ -67,8 +79,11 @@ def _softmax(values: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def predict(text: str, model: dict | None = None) -> ModelOutput | None:
-    """Probabilities for every head; None when no model is available."""
+def predict(text: str, model: dict | None = None, *, language: str = "en"
+            ) -> ModelOutput | None:
+    """Probabilities for every head; None when no model is available for `language`."""
+    if language != "en":
+        return _predict_language(text, model or load_language_model(language))
     model = model or load_model()
     if model is None:
         return None
@@ -82,6 +97,16 @@ def predict(text: str, model: dict | None = None) -> ModelOutput | None:
     emotions = {name: _sigmoid(totals[n_sent + i]) for i, name in enumerate(names)}
     columns = {name: n_sent + i for i, name in enumerate(names)}
     return ModelOutput(sentiment, emotions, hits, columns)
+
+
+def _predict_language(text: str, model: dict | None) -> ModelOutput | None:
+    """Sentiment only: the other languages' models have no emotion heads."""
+    if model is None:
+        return None
+    weights = model["weights"]
+    hits = tuple((feat, weights[feat]) for feat in ngram_features(text) if feat in weights)
+    totals = [sum(column) for column in zip(model["bias"], *(row for _, row in hits))]
+    return ModelOutput(dict(zip(SENTIMENT_CLASSES, _softmax(totals))), {}, hits, {})
 
 
 # Words too common to explain anything to an agent, even when the model leans on them.

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .cleanup import CleanText, clean_message, closing_gratitude, mask_names
 from .cues import CueHit, find_cues
 from .features import features, tokenize
-from .language import detect_language
+from .language import identify
 from .model import SENTIMENT_CLASSES, ModelOutput, _sigmoid, _softmax, load_model, predict
 from .sentiment import score_sentiment, vader_compounds
 
@@ -30,6 +30,7 @@ class Reading:
     hits: tuple[CueHit, ...]
     vader: tuple[float, ...]        # VADER compound per sentence of `text`
     supported: bool                 # sentiment and emotions are reported for `language`
+    language_confidence: float = 0.0
 
     def effect(self, name: str) -> float:
         return sum(hit.effects.get(name, 0.0) for hit in self.hits)
@@ -75,15 +76,21 @@ def read_message(text: str, *, names: tuple[str, ...] = (), default_language: st
     neither the model nor VADER is run on it: they only know English.
     """
     clean = clean_message(mask_names(text, names))
-    language = detect_language(clean.body, default_language)
+    guess = identify(clean.body, default_language)
+    language, confidence = guess.code, guess.confidence
     if language not in languages:
         lowered = clean.body.lower()
-        return Reading(clean, language, clean.body, lowered, None, (), (), supported=False)
+        return Reading(clean, language, clean.body, lowered, None, (), (), supported=False,
+                       language_confidence=confidence)
     core = clean.core
-    hits = tuple(find_cues(core.lower()))
-    reading = Reading(clean, language, core, core.lower(), predict(core), hits,
-                      tuple(vader_compounds(core)), supported=True)
-    thanks = closing_gratitude(clean.standard, clean.closings, hits) if core else ""
+    english = language == "en"
+    hits = tuple(find_cues(core.lower(), language))
+    # VADER and the closing-thanks extension know English only; other languages have
+    # their own model and cue file.
+    reading = Reading(clean, language, core, core.lower(), predict(core, language=language),
+                      hits, tuple(vader_compounds(core)) if english else (), supported=True,
+                      language_confidence=confidence)
+    thanks = closing_gratitude(clean.standard, clean.closings, hits) if core and english else ""
     if thanks and score_sentiment(reading)[0].label != "negative":
         return _with_thanks(reading, thanks)
     return reading
@@ -102,4 +109,5 @@ def _with_thanks(reading: Reading, thanks: str) -> Reading:
                                 for h in thanks_hits)
     model = extend_model(reading.model, reading.text, thanks)
     return Reading(reading.clean, reading.language, text, text.lower(), model, hits,
-                   reading.vader + thanks_vader, supported=True)
+                   reading.vader + thanks_vader, supported=True,
+                   language_confidence=reading.language_confidence)

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .cues import phrases_for, total_effect
+from .multilingual import score_other_language
 from .types import Sentiment
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ def score_sentiment(reading: Reading, sarcasm: list[str] | None = None
     Sarcasm (positive words about a bad situation) turns the positive signals around:
     the praise is aimed at the failure, so the message reads at least mildly negative.
     """
+    if reading.language != "en":
+        return score_other_language(reading.text, reading.model, list(reading.hits))
     if not reading.text.strip():
         return Sentiment("neutral", 0.0, 0.5), []
     model, hits = reading.model, reading.hits

@@ -4,8 +4,8 @@ Keys (all optional; unknown keys are rejected):
 - topics_extra: {topic_key: [keyword, ...]} adds keywords to a default topic or
   defines a new one (keywords are literal phrases, matched case-insensitively).
 - topics_replace: when true, topics_extra replaces the default taxonomy.
-- languages: languages sentiment and emotions are reported for (default ["en"];
-  only languages the analyzer supports are accepted).
+- languages: languages sentiment and emotions are reported for (default: all of
+  SENTIMENT_LANGUAGES; only languages the analyzer supports are accepted).
 - default_language: assumed when a message is too short to tell (default "en").
 - thresholds: {emotion: 0..1} detection threshold on the reported score (default 0.5).
 """
@@ -21,7 +21,8 @@ from .language import DETECTABLE
 from .topic import CompiledTaxonomy, build_taxonomy, compile_taxonomy
 from .types import EMOTIONS
 
-SENTIMENT_LANGUAGES: tuple[str, ...] = ("en",)
+# Languages with a shipped sentiment model (data/model.json.gz, data/sentiment.<lang>.json.gz).
+SENTIMENT_LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de", "pt", "it")
 TOPIC_KEY = r"^[a-z][a-z0-9_]{0,39}$"
 
 

@@ -53,28 +53,48 @@ def compile_taxonomy(taxonomy: dict[str, tuple[str, ...]]) -> CompiledTaxonomy:
     return re.compile(r"(?<![\w'])(?:" + pattern + r")(?![\w'])"), names
 
 
-def detect_topic(text: str, taxonomy: CompiledTaxonomy, sentiment_label: str
-                 ) -> tuple[str, list[str]]:
+@lru_cache(maxsize=16)
+def language_taxonomy(language: str) -> CompiledTaxonomy | None:
+    """The shipped keywords for a language other than English (data/topics.<lang>.json)."""
+    path = TOPICS_PATH.with_name(f"topics.{language}.json")
+    if language == "en" or not path.exists():
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return compile_taxonomy({k: tuple(v) for k, v in json.load(handle)["topics"].items()})
+
+
+def _scan(text: str, taxonomy: CompiledTaxonomy, found: dict[str, dict[str, float]]) -> None:
+    """Keyword weights per topic name: a strong keyword 1, a weak one WEAK."""
+    regex, names = taxonomy
+    for match in regex.finditer(text):
+        group = match.lastgroup
+        found.setdefault(names[int(group[1:])], {})[match.group(0)] = \
+            1.0 if group[0] == "s" else WEAK
+
+
+def detect_topic(text: str, taxonomy: CompiledTaxonomy, sentiment_label: str,
+                 language: str = "en") -> tuple[str, list[str]]:
     """(topic, matched keywords): the most keyword weight wins, and it must be strong evidence.
 
     A weak keyword ("pay" in "checkout erroring, can't pay") counts half, so it cannot
     outvote a strong one; a message with only weak evidence is "other", so the draft
     stays generic instead of talking about an invoice because the customer said "pay".
-    Praise needs a message that is not negative.
+    Praise needs a message that is not negative. For a message in another language the
+    language's own keywords count too, for the topics the installation has.
     """
-    regex, names = taxonomy
-    found: dict[int, dict[str, float]] = {}
-    for match in regex.finditer(text):
-        group = match.lastgroup
-        found.setdefault(int(group[1:]), {})[match.group(0)] = 1.0 if group[0] == "s" else WEAK
+    found: dict[str, dict[str, float]] = {}
+    _scan(text, taxonomy, found)
+    local = language_taxonomy(language)
+    if local is not None:
+        _scan(text, local, found)
     best, best_key, best_hits = FALLBACK_TOPIC, (0.0, 0), {}
-    for index in sorted(found):
-        if names[index] == "praise" and sentiment_label == "negative":
+    for name in taxonomy[1]:       # the installation's order: ties go to the earlier topic
+        if name not in found or (name == "praise" and sentiment_label == "negative"):
             continue
-        hits = found[index]
+        hits = found[name]
         key = (sum(hits.values()), sum(w == 1.0 for w in hits.values()))
         if key > best_key:
-            best, best_key, best_hits = names[index], key, hits
+            best, best_key, best_hits = name, key, hits
     if best_key[0] < STRONG_EVIDENCE:
         return FALLBACK_TOPIC, []
     return best, list(best_hits)

@@ -44,6 +44,9 @@ class Analysis:
     # Sentiment across the customer's messages in the thread (one of TRENDS), or None
     # when only one message was read.
     trend: str | None = None
+    # 0..1 from the language detector; 0 when the text was too short to tell and
+    # `language` is the installation's default.
+    language_confidence: float = 0.0
 
     def to_dict(self) -> dict:
         out = asdict(self)

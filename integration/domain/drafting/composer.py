@@ -100,7 +100,8 @@ def compose_draft(
                 raw = f"{raw}\n\n{loaded['disclosure_line']}"
             guard = guard_check(raw, loaded, upset=is_upset(analysis), locale=locale)
             reply = guard.text
-    tips = coaching_tips(analysis, decision=decision, supported=locale is not None, settings=loaded)
+    tips = coaching_tips(analysis, decision=decision, supported=locale is not None, settings=loaded,
+                         locale=loaded["agent_locale"])
     note = render_note(reply=reply, tips=tips, guard=guard, settings=loaded,
                        language=analysis.language)
     return Draft(note=note, reply=reply, tips=tips, disclosure=True)

@@ -17,8 +17,9 @@ def render_note(
     language: str,
 ) -> str:
     """Plain text that reads well in any helpdesk's internal note field."""
-    # The note is for the agent, so it is written in the agent's (the default) locale.
-    catalog = load_catalog(DEFAULT_LOCALE, settings["extra_templates"])
+    # The note is for the agent, so it is written in the agent's locale (default English).
+    locale = settings.get("agent_locale", DEFAULT_LOCALE)
+    catalog = load_catalog(locale, settings["extra_templates"])
     words = catalog["note"]
     lines = [words["header"], ""]
     if reply is None:

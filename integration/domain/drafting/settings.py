@@ -29,6 +29,9 @@ class DraftSettingsSchema(Schema):
         keys=fields.String(validate=validate.Length(min=2, max=12)),
         values=fields.Dict(), load_default=dict,
     )
+    # The agents' language: the note's headings and the coaching tips are written in it.
+    # The suggested reply follows the customer's language whatever this says.
+    agent_locale = fields.String(load_default="en", validate=validate.Length(min=2, max=12))
     allow_promises = fields.Boolean(load_default=False)
     public_replies = fields.Boolean(load_default=False)
     disclosure_line = fields.String(
@@ -46,7 +49,16 @@ def load_settings(settings: dict | None) -> dict:
     # The wording is the installation's, the line itself is not optional: blank means default.
     line = (loaded.get("disclosure_line") or "").strip()
     loaded["disclosure_line"] = line or DEFAULT_DISCLOSURE_LINE
+    _check_agent_locale(loaded)
     return loaded
+
+
+def _check_agent_locale(loaded: dict) -> None:
+    # Imported here: catalog has no settings dependency, and this keeps it that way.
+    from .catalog import available_locales
+
+    if loaded["agent_locale"] not in available_locales(loaded["extra_templates"]):
+        raise ValidationError({"agent_locale": ["no templates for this locale"]})
 
 
 __all__ = ["DEFAULT_DISCLOSURE_LINE", "DraftSettingsSchema", "ValidationError", "load_settings"]
