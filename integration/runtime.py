@@ -59,4 +59,13 @@ def processing(app: Flask | None = None) -> process.Runtime:
         limiter=ratelimit.limiter_for(config.broker_url),
         per_minute=config.rate_limit_per_minute, lease_s=config.processing_lease_s,
         backoff_base_s=config.retry_backoff_base_s, max_attempts=config.max_attempts,
-        http_timeout_s=config.http_timeout_s)
+        http_timeout_s=config.http_timeout_s, send_alert=_alert_sender(app))
+
+
+def _alert_sender(app: Flask | None):
+    """Queues `tactful.alert` on the app's Celery (by name: the pipeline never imports tasks)."""
+    celery_app = (app or current_app).extensions.get("celery")
+    if celery_app is None:
+        return None
+    return lambda installation_id, body: celery_app.send_task(
+        "tactful.alert", args=[installation_id, body])

@@ -54,6 +54,8 @@ def celery_config(broker_url: str, sweep_interval_s: int, key_prefix: str = "") 
         "beat_schedule": {
             "sweep": {"task": "tactful.sweep", "schedule": float(sweep_interval_s)},
             "retention": {"task": "tactful.retention", "schedule": 3600.0},
+            "memory-retention": {"task": "tactful.memory.retention", "schedule": 3600.0},
+            "knowledge-refresh": {"task": "tactful.knowledge.refresh", "schedule": 6 * 3600.0},
         },
     }
 
@@ -71,5 +73,6 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     import tasks.enrich  # noqa: F401  (registers the shared tasks)
+    import tasks.memory  # noqa: F401
     import tasks.relay  # noqa: F401
     return celery_app

@@ -43,7 +43,8 @@ def fetch_ticket(client: FreshdeskClient, ctx: InstallationContext, ticket_id: s
         requester_name=(raw.get("requester") or {}).get("name"),
         tags=tuple(raw.get("tags") or ()), priority=PRIORITY_NAMES.get(raw.get("priority")),
         version=raw["updated_at"], custom_fields=_logical_fields(ctx, raw),
-        op_markers=_markers(conversations))
+        op_markers=_markers(conversations),
+        requester_id=str(raw["requester_id"]) if raw.get("requester_id") else None)
 
 
 def _markers(conversations: list[dict]) -> frozenset[str]:

@@ -9,10 +9,11 @@ from connectors.base import (
     ApplyResult,
     Enrichment,
     InstallationContext,
+    KnowledgeItem,
     Ticket,
     TicketEvent,
 )
-from connectors.zendesk import oauth, provision, tickets, webhook
+from connectors.zendesk import knowledge, oauth, provision, tickets, webhook
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.oauth import OAUTH
 
@@ -38,6 +39,15 @@ class ZendeskConnector:
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool:
         return tickets.is_own_change(installation, event.actor_id, ticket)
+
+    def list_knowledge(self, installation: InstallationContext) -> list[KnowledgeItem]:
+        """Help Center articles and active macros, for recommendations."""
+        return knowledge.list_knowledge(ZendeskClient(installation))
+
+    def assign_group(self, installation: InstallationContext, ticket_id: str,
+                     group: str) -> str:
+        """Set the ticket's group_id unless one is already set."""
+        return knowledge.assign_group(ZendeskClient(installation), ticket_id, group)
 
     def whoami(self, installation: InstallationContext) -> dict:
         """The user our credentials act as (its id feeds the loop guard)."""

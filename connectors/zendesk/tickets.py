@@ -38,7 +38,12 @@ def fetch_ticket(client: ZendeskClient, ctx: InstallationContext, ticket_id: str
         requester_name=requester.get("name"), tags=tuple(raw["tags"]),
         priority=(raw.get("priority") or None), version=raw["updated_at"],
         custom_fields=_logical_fields(ctx, raw["custom_fields"]),
-        op_markers=markers_in(c.get("body") for c in comments["comments"]))
+        op_markers=markers_in(c.get("body") for c in comments["comments"]),
+        requester_id=_str_or_none(raw.get("requester_id")))
+
+
+def _str_or_none(value) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def latest_customer_comment(comments: list[dict], users: dict, requester_id: str | None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,7 +27,7 @@ from connectors.errors import (
     WebhookError,
 )
 from integration.logs import fields
-from integration.pipeline import locks, ratelimit, tokens
+from integration.pipeline import locks, memory, ratelimit, tokens
 from integration.pipeline.enrichment import plan_enrichment
 from integration.store import installations
 from integration.store.crypto import Keyring
@@ -49,6 +50,7 @@ class Runtime:
     backoff_base_s: float = 2.0
     max_attempts: int = 8         # deliveries counted in the database, not by the broker
     http_timeout_s: float = 10.0  # vendor calls, unless an installation sets its own
+    send_alert: Callable[[str, dict], None] | None = None   # queues a proactive alert
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event) -> O
         return finish(rt, event.id, EventStatus.IGNORED, "caused by our own write-back")
     if not ticket.latest_message.strip():
         return finish(rt, event.id, EventStatus.IGNORED, "no customer message to analyse")
-    plan = plan_enrichment(ticket, ctx.settings)
+    plan = plan_enrichment(ticket, ctx.settings, memory.prepare(rt.database, ctx, ticket))
     key = plan.enrichment.op_key
     done_before = rt.database.autocommit(lambda c: c.scalar(
         _DONE_BEFORE, {"b_installation": ctx.id, "b_key": key}))
@@ -213,6 +215,7 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event) -> O
                "fields": dict(result.fields_set), "note": result.note_added,
                "reply": result.reply_sent, "already_applied": result.already_applied}
     _record(rt, ctx, event, ticket, plan, written)
+    memory.after_enrichment(rt.database, connector, ctx, ticket, plan, rt.send_alert)
     return Outcome(EventStatus.DONE)
 
 
