@@ -35,7 +35,8 @@ def _register_blueprints(app: Flask) -> None:
     for module in (health, webhooks, admin):
         app.register_blueprint(module.bp)
     for name in ("integration.web.analyze_api", "integration.web.oauth",
-                 "integration.web.intercom_app", "integration.web.freshdesk_app"):
+                 "integration.web.intercom_app", "integration.web.freshdesk_app",
+                 "integration.web.admin_memory"):
         _register_optional(app, name)
 
 

@@ -40,7 +40,8 @@ def assign_group(client: FreshdeskClient, ticket_id: str, group: str) -> str:
                   None)
     if target is None:
         return UNKNOWN_GROUP
-    if client.ticket(ticket_id).get("group_id"):
+    # The raw answer: the validated ticket schema keeps only the fields enrichment reads.
+    if (client.get_json(f"{API}/tickets/{ticket_id}") or {}).get("group_id"):
         return KEPT_EXISTING
     client.update_ticket(ticket_id, {"group_id": target})
     return ASSIGNED

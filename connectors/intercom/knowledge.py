@@ -37,8 +37,10 @@ def assign_group(client: IntercomClient, admin_id: str, conversation_id: str, gr
                   None)
     if target is None:
         return UNKNOWN_GROUP
-    if str(client.conversation(conversation_id).get("team_assignee_id") or "0") != "0":
-        # Intercom reports an unassigned team as "0" (or null).
+    # Raw answer (the validated schema keeps only what enrichment reads); Intercom reports
+    # an unassigned team as "0" or null.
+    current = client.get_json(f"/conversations/{conversation_id}").get("team_assignee_id")
+    if str(current or "0") != "0":
         return KEPT_EXISTING
     client.request("POST", f"/conversations/{conversation_id}/parts", json={
         "message_type": "assignment", "type": "team", "admin_id": admin_id,

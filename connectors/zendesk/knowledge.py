@@ -63,7 +63,8 @@ def assign_group(client: ZendeskClient, ticket_id: str, group: str) -> str:
     if target is None:
         return UNKNOWN_GROUP
     for _ in range(3):
-        raw = client.ticket(ticket_id)["ticket"]
+        # The raw answer: the validated ticket schema keeps only the fields enrichment reads.
+        raw = client.get_json(f"/api/v2/tickets/{ticket_id}.json").get("ticket") or {}
         if raw.get("group_id"):
             return KEPT_EXISTING        # a human (or a rule) routed it already: theirs wins
         try:

@@ -47,6 +47,9 @@ _COMMANDS = [
     ("integration.cli.analysis", "eval_cmd"),
     ("integration.cli.analysis", "train_cmd"),
     ("integration.cli.drafting", "audit_bias_cmd"),
+    ("integration.cli.memory", "customers_group"),
+    ("integration.cli.memory", "recommend_cmd"),
+    ("integration.cli.memory", "knowledge_group"),
     ("integration.sandbox.cli", "sandbox_cmd"),
     ("integration.cli.demo", "demo_cmd"),
 ]

@@ -16,7 +16,7 @@ from connectors.base import InstallationContext, Ticket
 from connectors.errors import ConnectorError
 from integration.domain import recommend
 from integration.domain.assessment import CustomerHistory, current_entry
-from integration.domain.memory import TimelineEntry, alert_conditions
+from integration.domain.memory import TimelineEntry, alert_conditions, compute_signals
 from integration.domain.policy import is_vip
 from integration.logs import fields
 from integration.pipeline import alerts
@@ -125,3 +125,37 @@ def _queue_alerts(database: Database, ctx: InstallationContext, ticket: Ticket,
         send_alert(ctx.id, alerts.payload(
             condition, ticket_id=str(ticket.id), account=ctx.account, provider=ctx.provider,
             reasons=reasons, priority=plan.decision.priority))
+
+
+def customer_summary(database: Database, installation_id: str, requester_id: str,
+                     settings: dict | None = None, with_timeline: bool = False) -> dict | None:
+    """One requester's signals (and timeline): what `tactful customers show` prints."""
+    now = utcnow()
+    rows = customers.timeline(database, installation_id, requester_id,
+                              since=now - timedelta(days=HISTORY_DAYS))
+    if not rows:
+        return None
+    entries = [entry_of(r) for r in rows]
+    signals = compute_signals(entries, now, (settings or {}).get("memory"))
+    out = {"requester_id": requester_id, "messages": len(rows),
+           "last_contact": rows[-1].at.isoformat(), "signals": signals.to_dict()}
+    if with_timeline:
+        out["timeline"] = [{**e.to_dict(), "language": r.language, "recommended": r.recommended}
+                           for e, r in zip(entries, rows, strict=True)]
+    return out
+
+
+def list_customers(database: Database, installation_id: str, settings: dict | None = None,
+                   at_risk_only: bool = False, limit: int = 200) -> list[dict]:
+    since = utcnow() - timedelta(days=HISTORY_DAYS)
+    found = []
+    for requester_id in customers.requesters(database, installation_id, since, limit=limit):
+        summary = customer_summary(database, installation_id, requester_id, settings)
+        if summary and (summary["signals"]["at_risk"] or not at_risk_only):
+            found.append(summary)
+    return found
+
+
+def recommend_for(database: Database, installation_id: str, text: str) -> list[dict]:
+    index = knowledge_index(database, installation_id)
+    return [r.to_dict() for r in recommend.recommend(index, text)] if index else []
