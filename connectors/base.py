@@ -95,6 +95,8 @@ class Ticket:
     # the latest, got no public agent reply: the analyzer reads the whole conversation.
     earlier_messages: tuple[str, ...] = ()
     unanswered_follow_ups: int = 0
+    # The vendor's requester / contact id: the key of the customer's memory.
+    requester_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,21 @@ class Enrichment:
     custom_fields: Mapping[str, str]    # logical name -> value; connectors map to vendor fields
     note: str                           # internal note, with the op marker appended by apply()
     public_reply: str | None = None     # only when the installation allows public replies
+
+
+@dataclass(frozen=True)
+class KnowledgeItem:
+    """A help-centre article, macro or canned response, as recommendations index it."""
+
+    kind: str                           # "article" or "macro" (canned responses are macros)
+    id: str
+    title: str
+    body: str                           # plain text
+    url: str | None = None
+
+
+# What assign_group() reports: it never overrides a group a human already set.
+ASSIGNED, KEPT_EXISTING, UNKNOWN_GROUP = "assigned", "kept_existing", "unknown_group"
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     for name in ("integration.web.analyze_api", "integration.web.oauth",
                  "integration.web.intercom_app", "integration.web.freshdesk_app",
                  "integration.web.sidebar", "integration.web.sidebar_intercom",
-                 "integration.web.legal"):
+                 "integration.web.legal", "integration.web.admin_memory"):
         _register_optional(app, name)
 
 

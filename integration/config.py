@@ -47,6 +47,7 @@ class Settings:
     payload_retention_days: int = 7
     dedup_retention_days: int = 30
     uninstall_grace_days: int = 7
+    memory_retention_days: int = 180     # customer timelines (customer memory) are kept this long
     http_timeout_s: float = 10.0
     processing_lease_s: float = 330.0    # how long a worker holds an event before the sweep may
     retry_backoff_base_s: float = 2.0    # redeliver it; backoff doubles from the base
@@ -115,6 +116,7 @@ def load_settings(overrides: dict | None = None) -> Settings:
         max_event_age_h=float(_env("TACTFUL_MAX_EVENT_AGE_H", "48")),
         payload_retention_days=int(_env("TACTFUL_PAYLOAD_RETENTION_DAYS", "7")),
         uninstall_grace_days=int(_env("TACTFUL_UNINSTALL_GRACE_DAYS", "7")),
+        memory_retention_days=int(_env("TACTFUL_MEMORY_RETENTION_DAYS", "180")),
         intercom_client_id=_env("INTERCOM_CLIENT_ID"),
         intercom_client_secret=_env("INTERCOM_CLIENT_SECRET"),
         intercom_api_base=_env("INTERCOM_API_BASE"),

@@ -59,10 +59,20 @@ def processing(app: Flask | None = None) -> process.Runtime:
         limiter=ratelimit.limiter_for(config.broker_url, config.redis_key_prefix),
         per_minute=config.rate_limit_per_minute, lease_s=config.processing_lease_s,
         backoff_base_s=config.retry_backoff_base_s, max_attempts=config.max_attempts,
-        http_timeout_s=config.http_timeout_s, max_age_s=config.max_event_age_h * 3600)
+        http_timeout_s=config.http_timeout_s, max_age_s=config.max_event_age_h * 3600,
+        send_alert=_alert_sender(app))
 
 
 def dispatcher(app: Flask | None = None) -> dispatch.Dispatcher:
     """The fair dispatcher (per-installation caps and budgets) for the current app."""
     app = app or current_app
     return dispatch.from_settings(database(app), app.extensions["celery"], settings(app))
+
+
+def _alert_sender(app: Flask | None):
+    """Queues `tactful.alert` on the app's Celery (by name: the pipeline never imports tasks)."""
+    celery_app = (app or current_app).extensions.get("celery")
+    if celery_app is None:
+        return None
+    return lambda installation_id, body: celery_app.send_task(
+        "tactful.alert", args=[installation_id, body])

@@ -59,6 +59,8 @@ def celery_config(broker_url: str, sweep_interval_s: int, key_prefix: str = "") 
             "dispatch": {"task": "tactful.dispatch", "schedule": DISPATCH_INTERVAL_S},
             "retention": {"task": "tactful.retention", "schedule": 3600.0},
             "backfill-resume": {"task": "tactful.backfill-resume", "schedule": 60.0},
+            "memory-retention": {"task": "tactful.memory.retention", "schedule": 3600.0},
+            "knowledge-refresh": {"task": "tactful.knowledge.refresh", "schedule": 6 * 3600.0},
         },
     }
 
@@ -77,5 +79,6 @@ def celery_init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery_app
     import tasks.backfill  # noqa: F401
     import tasks.enrich  # noqa: F401  (registers the shared tasks)
+    import tasks.memory  # noqa: F401
     import tasks.relay  # noqa: F401
     return celery_app

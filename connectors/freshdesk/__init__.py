@@ -13,12 +13,13 @@ from connectors.base import (
     ApplyResult,
     Enrichment,
     InstallationContext,
+    KnowledgeItem,
     Ticket,
     TicketEvent,
     TicketPage,
 )
 from connectors.errors import NotFound, Unauthorized
-from connectors.freshdesk import listing, provision, tickets, webhook
+from connectors.freshdesk import knowledge, listing, provision, tickets, webhook
 from connectors.freshdesk.client import FreshdeskClient
 
 # Freshdesk's default roles whose holders administer the account.
@@ -42,6 +43,15 @@ class FreshdeskConnector:
     def apply(self, installation: InstallationContext, ticket: Ticket,
               enrichment: Enrichment) -> ApplyResult:
         return tickets.apply(FreshdeskClient(installation), installation, ticket, enrichment)
+
+    def list_knowledge(self, installation: InstallationContext) -> list[KnowledgeItem]:
+        """Published solution articles and canned responses, for recommendations."""
+        return knowledge.list_knowledge(FreshdeskClient(installation), installation.api_base)
+
+    def assign_group(self, installation: InstallationContext, ticket_id: str,
+                     group: str) -> str:
+        """Set the ticket's group_id unless one is already set."""
+        return knowledge.assign_group(FreshdeskClient(installation), ticket_id, group)
 
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool:

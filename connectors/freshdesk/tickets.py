@@ -43,7 +43,9 @@ def fetch_ticket(client: FreshdeskClient, ctx: InstallationContext, ticket_id: s
         tags=tuple(raw.get("tags") or ()), priority=PRIORITY_NAMES.get(raw.get("priority")),
         version=raw["updated_at"], custom_fields=_logical_fields(ctx, raw),
         op_markers=_markers(conversations),
-        earlier_messages=earlier, unanswered_follow_ups=unanswered)
+        earlier_messages=earlier, unanswered_follow_ups=unanswered,
+        requester_id=str(raw["requester_id"]) if raw.get("requester_id") else None)
+
 
 
 def earlier_customer_messages(conversations: list[dict],

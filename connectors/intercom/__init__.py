@@ -14,12 +14,13 @@ from connectors.base import (
     ApplyResult,
     Enrichment,
     InstallationContext,
+    KnowledgeItem,
     Ticket,
     TicketEvent,
     TicketPage,
 )
 from connectors.errors import SignatureError
-from connectors.intercom import listing, oauth, tickets, webhook
+from connectors.intercom import knowledge, listing, oauth, tickets, webhook
 from connectors.intercom.client import API_VERSION, IntercomClient
 from connectors.intercom.oauth import OAUTH
 
@@ -66,6 +67,17 @@ class IntercomConnector:
               enrichment: Enrichment) -> ApplyResult:
         client = IntercomClient.for_installation(installation)
         return tickets.apply_enrichment(client, installation, ticket, enrichment)
+
+    def list_knowledge(self, installation: InstallationContext) -> list[KnowledgeItem]:
+        """Published Help Center articles, for recommendations."""
+        return knowledge.list_knowledge(IntercomClient.for_installation(installation))
+
+    def assign_group(self, installation: InstallationContext, ticket_id: str,
+                     group: str) -> str:
+        """Assign the conversation to a team unless it already has one."""
+        return knowledge.assign_group(IntercomClient.for_installation(installation),
+                                      str(installation.credentials.get("actor_id") or ""),
+                                      ticket_id, group)
 
     def is_own_change(self, installation: InstallationContext, event: TicketEvent,
                       ticket: Ticket | None) -> bool:

@@ -90,12 +90,16 @@ def newest_customer_message(conversation: dict) -> tuple[str, str | None, str | 
     return "", None, None
 
 
+def contact_id(conversation: dict) -> str | None:
+    contacts = (conversation.get("contacts") or {}).get("contacts") or []
+    return next((str(c["id"]) for c in contacts if c.get("id")), None)
+
+
 def requester_name(client: IntercomClient, conversation: dict) -> str | None:
     """The contact's name; the conversation only holds the contact's id."""
-    contacts = (conversation.get("contacts") or {}).get("contacts") or []
-    contact_id = next((c.get("id") for c in contacts if c.get("id")), None)
-    if contact_id:
-        name = client.contact(contact_id).get("name")
+    contact = contact_id(conversation)
+    if contact:
+        name = client.contact(contact).get("name")
         if name:
             return name
     return ((conversation.get("source") or {}).get("author") or {}).get("name")
@@ -126,6 +130,7 @@ def fetch_conversation(client: IntercomClient, conversation_id: str) -> Ticket:
         version=str(conversation.get("updated_at") or ""),
         custom_fields=dict(conversation.get("custom_attributes") or {}),
         earlier_messages=earlier, unanswered_follow_ups=unanswered,
+        requester_id=contact_id(conversation),
     )
 
 

@@ -9,11 +9,12 @@ from connectors.base import (
     ApplyResult,
     Enrichment,
     InstallationContext,
+    KnowledgeItem,
     Ticket,
     TicketEvent,
     TicketPage,
 )
-from connectors.zendesk import listing, oauth, provision, tickets, webhook
+from connectors.zendesk import knowledge, listing, oauth, provision, tickets, webhook
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.oauth import OAUTH
 
@@ -44,6 +45,15 @@ class ZendeskConnector:
                      status: str | None, cursor: Any = None) -> TicketPage:
         """One page of the tickets updated since `since` (backfill); see listing.py."""
         return listing.list_for(installation, since, status, cursor)
+
+    def list_knowledge(self, installation: InstallationContext) -> list[KnowledgeItem]:
+        """Help Center articles and active macros, for recommendations."""
+        return knowledge.list_knowledge(ZendeskClient(installation))
+
+    def assign_group(self, installation: InstallationContext, ticket_id: str,
+                     group: str) -> str:
+        """Set the ticket's group_id unless one is already set."""
+        return knowledge.assign_group(ZendeskClient(installation), ticket_id, group)
 
     def whoami(self, installation: InstallationContext) -> dict:
         """The user our credentials act as (its id feeds the loop guard)."""

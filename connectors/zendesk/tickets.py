@@ -43,7 +43,13 @@ def fetch_ticket(client: ZendeskClient, ctx: InstallationContext, ticket_id: str
         priority=(raw.get("priority") or None), version=raw["updated_at"],
         custom_fields=_logical_fields(ctx, raw["custom_fields"]),
         op_markers=markers_in(c.get("body") for c in comments["comments"]),
-        earlier_messages=thread.earlier, unanswered_follow_ups=thread.unanswered)
+        earlier_messages=thread.earlier, unanswered_follow_ups=thread.unanswered,
+        requester_id=_str_or_none(raw.get("requester_id")))
+
+
+def _str_or_none(value) -> str | None:
+    return str(value) if value not in (None, "") else None
+
 
 
 # Zendesk writes a chat or messaging conversation into the ticket as one comment by the

@@ -7,6 +7,9 @@ Pure: no I/O. Settings keys (validated by PolicySettingsSchema; unknown keys rej
 - escalate_on_churn (default true), escalate_on_abuse (default true).
 - urgent_on_escalate (default true): an escalated message with high urgency becomes "urgent".
 - emotion_tags (default true): add tactful_emotion_<name> tags.
+
+Customer memory (TicketFacts.customer) adds tactful_customer_at_risk and
+tactful_customer_repeat_topic, and raises an at-risk or repeatedly unhappy customer to high.
 """
 from __future__ import annotations
 
@@ -120,6 +123,35 @@ def _tags(analysis: Analysis, priority: str, escalate: bool, settings: dict) -> 
     return sorted({prefix + name for name in names})
 
 
+def is_vip(tags, settings: dict | None) -> bool:
+    """The ticket carries one of the installation's VIP tags."""
+    return bool(set(tags) & set(_SETTINGS.load(settings or {})["vip_tags"]))
+
+
+def _customer_priority(priority: str, reasons: list[str], analysis: Analysis,
+                       customer) -> str:
+    """What the customer's history adds: a reason, and high for an at-risk customer."""
+    if customer is None:
+        return priority
+    if customer.at_risk:
+        reasons.append("customer at risk: " + "; ".join(customer.reasons))
+        return _raise(priority, "high")
+    if customer.repeat_topic:
+        reasons.append(f"contacted us before about {customer.repeat_topic.replace('_', ' ')}"
+                       " on another ticket")
+        if analysis.sentiment.label == "negative":
+            return _raise(priority, "high")
+    return priority
+
+
+def _customer_tags(customer, prefix: str) -> list[str]:
+    if customer is None:
+        return []
+    names = ["customer_at_risk"] if customer.at_risk else []
+    names += ["customer_repeat_topic"] if customer.repeat_topic else []
+    return [prefix + name for name in names]
+
+
 # Built once: a schema instance builds its nested schemas on first load, per instance.
 _SETTINGS = PolicySettingsSchema()
 
@@ -131,11 +163,13 @@ def decide(analysis: Analysis, settings: dict | None = None,
     facts = facts or TicketFacts()
     escalation = _escalation_reasons(analysis, resolved)
     priority, reasons = _text_priority(analysis, escalation, resolved)
+    priority = _customer_priority(priority, reasons, analysis, facts.customer)
     priority = _apply_facts(priority, reasons, facts, resolved)
     escalate = bool(escalation)
+    tags = sorted({*_tags(analysis, priority, escalate, resolved),
+                   *_customer_tags(facts.customer, resolved["tag_prefix"])})
     return Decision(
-        priority=priority, reasons=reasons,
-        tags=_tags(analysis, priority, escalate, resolved), escalate=escalate,
+        priority=priority, reasons=reasons, tags=tags, escalate=escalate,
         custom_fields={"sentiment": analysis.sentiment.label,
                        "emotions": ",".join(analysis.detected),
                        "priority": priority, "topic": analysis.topic},

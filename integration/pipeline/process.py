@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -27,7 +28,7 @@ from connectors.errors import (
 )
 from integration.domain.drafting.coaching import questions_in
 from integration.logs import fields
-from integration.pipeline import edits, locks, metrics, pause, ratelimit, tokens
+from integration.pipeline import edits, locks, memory, metrics, pause, ratelimit, tokens
 from integration.pipeline.enrichment import plan_enrichment
 from integration.store import installations
 from integration.store.crypto import Keyring
@@ -52,6 +53,7 @@ class Runtime:
     http_timeout_s: float = 10.0  # vendor calls, unless an installation sets its own
     max_age_s: float = 48 * 3600  # a still-waiting event older than this is dead-lettered
     calls_per_ticket: int = 5     # vendor calls one enrichment typically makes (reservations)
+    send_alert: Callable[[str, dict], None] | None = None   # queues a proactive alert
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,7 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event,
         return finish(rt, event.id, EventStatus.IGNORED, "caused by our own write-back")
     if not ticket.latest_message.strip():
         return finish(rt, event.id, EventStatus.IGNORED, "no customer message to analyse")
-    plan = plan_enrichment(ticket, ctx.settings)
+    plan = plan_enrichment(ticket, ctx.settings, memory.prepare(rt.database, ctx, ticket))
     metrics.ANALYSIS.observe(sum(plan.timings_ms.values()) / 1000)
     key = plan.enrichment.op_key
     done_before = rt.database.autocommit(lambda c: c.scalar(
@@ -298,6 +300,7 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event,
                "fields": dict(result.fields_set), "note": result.note_added,
                "reply": result.reply_sent, "already_applied": result.already_applied}
     _record(rt, ctx, event, ticket, plan, written)
+    memory.after_enrichment(rt.database, connector, ctx, ticket, plan, rt.send_alert)
     return Outcome(EventStatus.DONE)
 
 

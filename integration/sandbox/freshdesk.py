@@ -176,7 +176,7 @@ def ticket_view(sandbox: Sandbox, name: str, ticket_id: str) -> dict:
                 "updated_at": ticket["updated_at"],
                 "fields": {labels.get(k, k): v for k, v in ticket["custom_fields"].items()
                            if v is not None},
-                "notes": notes,
+                "notes": notes, "group": ticket.get("group_id"),
                 "public_replies": [c["body_text"] for c in conversations
                                    if not c["private"] and not c["incoming"]],
                 "enriched": "tactful_done" in ticket["tags"]

@@ -87,6 +87,8 @@ def mount(app: Flask, sandbox: Sandbox) -> None:
     _ticket_routes(bp, sandbox)
     _admin_routes(bp, sandbox)
     listings.add_freshdesk_routes(bp, sandbox)
+    from integration.sandbox import knowledge_api
+    knowledge_api.add_freshdesk_routes(bp)
     app.register_blueprint(bp)
     _control_routes(app, sandbox)
 
@@ -132,6 +134,8 @@ def _ticket_routes(bp: Blueprint, sandbox: Sandbox) -> None:
                 ticket["tags"] = [str(t) for t in changes["tags"]]
             if "priority" in changes:
                 ticket["priority"] = changes["priority"]
+            if "group_id" in changes:
+                ticket["group_id"] = changes["group_id"]
             ticket["custom_fields"].update(changes.get("custom_fields") or {})
             ticket["updated_at"] = now_iso()
             _echo(sandbox, ticket)

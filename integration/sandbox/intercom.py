@@ -174,7 +174,7 @@ def render(account: Account, conversation: dict, parts: list[dict] | None = None
         "created_at": conversation["created_at"], "updated_at": conversation["updated_at"],
         "title": conversation["title"], "state": conversation["state"], "open": True,
         "priority": conversation["priority"], "admin_assignee_id": None,
-        "team_assignee_id": "0",
+        "team_assignee_id": conversation.get("team_assignee_id") or "0",
         "source": {**conversation["source"], "body": body(conversation["source"]["body"])},
         "contacts": {"type": "contact.list", "contacts": [
             {"type": "contact", "id": conversation["contact_id"], "external_id": None}]},
@@ -227,6 +227,7 @@ def ticket_view(sandbox: Sandbox, name: str, conversation_id: str) -> dict:
         return {"id": conversation["id"], "tags": tags, "priority": priority,
                 "updated_at": conversation["updated_at"],
                 "fields": dict(conversation["custom_attributes"]), "notes": notes,
+                "group": conversation.get("team_assignee_id"),
                 "public_replies": [plain(p["body"]) for p in conversation["parts"]
                                    if p["part_type"] == "comment"
                                    and p["author"].get("id") in admins],

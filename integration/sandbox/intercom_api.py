@@ -69,6 +69,9 @@ def mount(app: Flask, sandbox: Sandbox) -> None:
     _writing_routes(bp, sandbox)
     _oauth_routes(bp, sandbox)
     listings.add_intercom_routes(bp, sandbox, ic.render)
+    from integration.sandbox import knowledge_api
+    knowledge_api.add_intercom_routes(bp)
+    _assignment_route(bp, sandbox)
     app.register_blueprint(bp)
 
     @app.post("/_sandbox/intercom/app")
@@ -164,6 +167,23 @@ def _writing_routes(bp: Blueprint, sandbox: Sandbox) -> None:
             token = request.headers["Authorization"].removeprefix("Bearer ").strip()
             g.account.data["tokens"].pop(token, None)
         return "", 200
+
+
+def _assignment_route(bp: Blueprint, sandbox: Sandbox) -> None:
+    @bp.post("/conversations/<conversation_id>/parts")
+    def add_part(account_name, conversation_id):
+        body = request.get_json(silent=True) or {}
+        if body.get("message_type") != "assignment" or body.get("type") not in ("team", "admin"):
+            return error(400, "parameter_invalid", "only team or admin assignment is supported")
+        with sandbox.lock:
+            conversation = ic.conversation_or_404(g.account, conversation_id)
+            admin = g.account.data["admins"].get(str(body.get("admin_id")))
+            if admin is None:
+                return error(400, "parameter_invalid", "admin_id must be a teammate")
+            key = "team_assignee_id" if body["type"] == "team" else "admin_assignee_id"
+            conversation[key] = str(body.get("assignee_id"))
+            conversation["updated_at"] = int(time.time())
+            return ic.render(g.account, conversation, [])
 
 
 def _update(account, conversation: dict, body: dict):

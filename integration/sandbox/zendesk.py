@@ -117,7 +117,7 @@ def ticket_view(sandbox: Sandbox, name: str, ticket_id: str) -> dict:
                 "priority": ticket["priority"], "updated_at": ticket["updated_at"],
                 "fields": {titles.get(f["id"], str(f["id"])): f["value"]
                            for f in ticket["custom_fields"]},
-                "notes": notes,
+                "notes": notes, "group": ticket.get("group_id"),
                 "public_replies": [c["body"] for c in comments[1:] if c["public"]],
                 "enriched": "tactful_done" in ticket["tags"]
                 and any("tactful-op:" in n for n in notes)}
@@ -180,8 +180,9 @@ def mount(app: Flask, sandbox: Sandbox) -> None:
                                  response.status_code)
         return response
 
-    from integration.sandbox import zendesk_api
+    from integration.sandbox import knowledge_api, zendesk_api
     zendesk_api.add_routes(bp, sandbox)
+    knowledge_api.add_zendesk_routes(bp)
     zendesk_oauth.add_routes(bp, sandbox)
     app.register_blueprint(bp)
 

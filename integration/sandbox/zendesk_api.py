@@ -122,7 +122,7 @@ def _add_write_routes(bp: Blueprint, sandbox: Sandbox) -> None:
 
 
 def _apply_ticket_changes(ticket: dict, changes: dict) -> None:
-    for key in ("priority", "status", "subject", "assignee_id"):
+    for key in ("priority", "status", "subject", "assignee_id", "group_id"):
         if key in changes:
             ticket[key] = changes[key]
     if "tags" in changes:                       # the ticket PUT replaces the whole list

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -294,4 +295,59 @@ class AgentFeedback(Base):
     __table_args__ = (
         UniqueConstraint("installation_id", "dedup_key", name="uq_agent_feedback_dedup"),
         Index("ix_agent_feedback_installation_time", "installation_id", "created_at"),
+    )
+
+
+class CustomerMessage(Base):
+    """One analysed customer message in a requester's timeline (customer memory).
+
+    Keyed by the vendor's requester / contact id; holds labels only, never the text,
+    the name or the email, so `customers forget` and retention have little to find.
+    """
+
+    __tablename__ = "customer_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    installation_id: Mapped[str] = mapped_column(
+        ForeignKey("installations.id", ondelete="CASCADE"), nullable=False)
+    requester_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    ticket_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    message_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    sentiment: Mapped[float] = mapped_column(Float, nullable=False)
+    emotions: Mapped[list] = mapped_column(JSON, nullable=False)
+    topic: Mapped[str] = mapped_column(String(64), nullable=False)
+    language: Mapped[str] = mapped_column(String(16), nullable=False)
+    urgency: Mapped[str] = mapped_column(String(16), nullable=False)
+    flags: Mapped[list] = mapped_column(JSON, nullable=False)
+    escalated: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    vip: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Knowledge ids recommended for this message ("kind:id"): what earlier tickets were
+    # pointed to, so a returning customer's or topic's items rank first.
+    recommended: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+
+    __table_args__ = (
+        UniqueConstraint("installation_id", "message_key", name="uq_customer_messages_key"),
+        Index("ix_customer_messages_requester", "installation_id", "requester_id", "at"),
+    )
+
+
+class KnowledgeItem(Base):
+    """A help-centre article, macro or canned response indexed for recommendations."""
+
+    __tablename__ = "knowledge_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    installation_id: Mapped[str] = mapped_column(
+        ForeignKey("installations.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)       # article / macro
+    external_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
+                                                   nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("installation_id", "kind", "external_id", name="uq_knowledge_item"),
     )

@@ -31,6 +31,9 @@ class InstallationSettingsSchema(Schema):
     analysis = fields.Dict(load_default=None)
     policy = fields.Dict(load_default=None)
     drafting = fields.Dict(load_default=None)
+    memory = fields.Dict(load_default=None)
+    routing = fields.Dict(load_default=None)
+    alerts = fields.Dict(load_default=None)
     fields_map = fields.Dict(keys=fields.String(), values=fields.String(), load_default=None)
     rate_limit_per_minute = fields.Integer(load_default=None,
                                            validate=validate.Range(1, 1_000_000))
@@ -156,14 +159,20 @@ def _validate_sections(loaded: dict) -> None:
         "analysis": ("integration.domain.analysis", "AnalysisSettingsSchema"),
         "policy": ("integration.domain.policy", "PolicySettingsSchema"),
         "drafting": ("integration.domain.drafting", "DraftSettingsSchema"),
+        "memory": ("integration.domain.memory", "MemorySettingsSchema"),
+        "routing": ("integration.domain.routing", "RoutingSettingsSchema"),
+        "alerts": ("integration.pipeline.alerts", "AlertSettingsSchema"),
     }.items():
         if section not in loaded:
             continue
         schema_cls = getattr(importlib.import_module(module_name), schema_name, None)
         if schema_cls is None:
             continue
+        # Alert URLs are checked against the environment's rule, after DNS resolution.
+        schema = schema_cls(env=settings().env, resolve=True) if section == "alerts" \
+            else schema_cls()
         try:
-            loaded[section] = schema_cls().load(loaded[section])
+            loaded[section] = schema.load(loaded[section])
         except ValidationError as exc:
             raise ValidationError({section: exc.messages}) from None
 

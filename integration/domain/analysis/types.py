@@ -63,6 +63,7 @@ class TicketFacts:
     existing_priority: str | None = None   # one of PRIORITIES, or None
     tags: tuple[str, ...] = ()
     requester_name: str | None = None
+    customer: object | None = None         # memory.CustomerSignals, when memory is on
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class DraftRequest:
     settings: dict
     decision: Decision | None
     locale: str
+    repeat_contact: bool = False        # memory: the customer raised this on another ticket
 
 
 class Drafter(Protocol):
@@ -58,7 +59,8 @@ class TemplateDrafter:
             return _closing_reply(catalog, request, tone, (first_name, full_name), seed, polish)
         paragraphs = [
             _greeting(catalog, tone, first_name, full_name, seed),
-            polish(_empathy(catalog, request.analysis, subject, seed)),
+            polish(_empathy(catalog, request.analysis, subject, seed)
+                   + _repeat_contact(catalog, request, seed)),
             _issue_and_next_step(catalog, request, subject, seed, polish),
             polish(pick(catalog["closings"][tone], seed, "closing")),
             request.settings["sign_off"]
@@ -87,13 +89,14 @@ DEFAULT_DRAFTER: Drafter = TemplateDrafter()
 def compose_draft(
     analysis: Analysis, *, text: str, name: str | None = None, settings: dict | None = None,
     decision: Decision | None = None, drafter: Drafter | None = None,
+    repeat_contact: bool = False,
 ) -> Draft:
     """The internal note for one ticket: AI-disclosed header, guarded reply, coaching tips."""
     loaded = load_settings(settings)
     locale = reply_locale(analysis, loaded)
     reply, guard = None, None
     if locale is not None:
-        request = DraftRequest(analysis, text, name, loaded, decision, locale)
+        request = DraftRequest(analysis, text, name, loaded, decision, locale, repeat_contact)
         raw = (drafter or DEFAULT_DRAFTER).draft_reply(request)
         if raw:
             if loaded["public_replies"]:
@@ -169,6 +172,14 @@ def _issue_and_next_step(
     if primary_emotion(request.analysis) == "anxiety" and catalog.get("timing"):
         parts.append(polish(pick(catalog["timing"], seed, "timing")))   # reassurance needs a time
     return " ".join(parts)
+
+
+def _repeat_contact(catalog: dict, request: DraftRequest, seed: str) -> str:
+    """Acknowledges earlier contact without quoting another ticket (memory knows labels only)."""
+    options = catalog.get("repeat_contact") or []
+    if not request.repeat_contact or not options:
+        return ""
+    return " " + pick(options, seed, "repeat-contact")
 
 
 def _tone_rewriter(catalog: dict, tone: str):

@@ -1,0 +1,122 @@
+"""Recommending help-centre articles and macros for a ticket: BM25 over the installation's
+knowledge, with a boost for what earlier tickets of this customer or topic were pointed to.
+
+Pure: takes the items' text and the ticket's text, returns ranked values. At a few hundred
+items per installation an in-memory BM25 index costs milliseconds, so no search service
+(and no database-specific full-text index) is needed; see docs/memory.md for the numbers.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+K1, B = 1.4, 0.75
+TITLE_WEIGHT = 3            # a title word counts as this many body words
+PREFERRED_BOOST = 1.25      # items that served this customer's / topic's earlier tickets
+TOP_N = 3
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an and are as at be but by can do does for from has have how i if in into is it its "
+    "me my no not of on or our so that the their then there this to was we what when where "
+    "which who why will with you your yours am been being did get got just also any all "
+    "please hi hello thanks thank us they them he she".split())
+
+
+@dataclass(frozen=True)
+class KnowledgeDoc:
+    kind: str           # "article" or "macro"
+    id: str
+    title: str
+    body: str
+    url: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    kind: str
+    id: str
+    title: str
+    url: str | None
+    score: float
+    why: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def stem(word: str) -> str:
+    """A light suffix strip so "refunds"/"refunded"/"refunding" meet; no dictionary needed."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
+
+
+class Index:
+    """BM25 (Robertson/Sparck Jones idf, Okapi tf saturation) over titles and bodies."""
+
+    def __init__(self, docs: list[KnowledgeDoc]):
+        self.docs = docs
+        self.terms = [Counter(tokens(d.title) * TITLE_WEIGHT + tokens(d.body)) for d in docs]
+        self.lengths = [sum(t.values()) for t in self.terms]
+        self.avg_length = (sum(self.lengths) / len(docs)) if docs else 0.0
+        frequency = Counter(term for t in self.terms for term in t)
+        n = len(docs)
+        self.idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5))
+                    for term, df in frequency.items()}
+
+    def scores(self, query: list[str]) -> list[float]:
+        out = []
+        for terms, length in zip(self.terms, self.lengths, strict=True):
+            norm = K1 * (1 - B + B * length / self.avg_length) if self.avg_length else K1
+            out.append(sum(self.idf.get(q, 0.0) * terms[q] * (K1 + 1) / (terms[q] + norm)
+                           for q in query if q in terms))
+        return out
+
+
+def recommend(index: Index, text: str, *, preferred: frozenset[str] = frozenset(),
+              limit: int = TOP_N) -> list[Recommendation]:
+    """The best `limit` items for `text`, each with the words that matched."""
+    query = list(dict.fromkeys(tokens(text)))
+    scored = []
+    for doc, score in zip(index.docs, index.scores(query), strict=True):
+        if score <= 0:
+            continue
+        boosted = doc.key in preferred
+        scored.append((score * PREFERRED_BOOST if boosted else score, boosted, doc))
+    scored.sort(key=lambda item: (-item[0], item[2].key))
+    return [Recommendation(doc.kind, doc.id, doc.title, doc.url, round(score, 3),
+                           _why(index, doc, query, boosted))
+            for score, boosted, doc in scored[:limit]]
+
+
+def _why(index: Index, doc: KnowledgeDoc, query: list[str], boosted: bool) -> str:
+    terms = index.terms[index.docs.index(doc)]
+    matched = sorted((q for q in query if q in terms), key=lambda q: -index.idf.get(q, 0.0))
+    why = "matched: " + ", ".join(matched[:4])
+    if boosted:
+        why += "; helped an earlier ticket of this customer or topic"
+    return why
+
+
+def note_section(recommendations: list[Recommendation]) -> str:
+    """The note's "Suggested help" block (titles and links only, never article text)."""
+    if not recommendations:
+        return ""
+    lines = ["Suggested help (Tactful):"]
+    for r in recommendations:
+        label = "macro" if r.kind == "macro" else "article"
+        link = f" {r.url}" if r.url else f" (id {r.id})"
+        lines.append(f"- [{label}] {r.title}{link} ({r.why})")
+    return "\n".join(lines)
