@@ -58,22 +58,64 @@ def events_page():
 @bp.get("/dead-letters")
 @auth.require_session
 def dead_letters_page():
-    """Failed events, each with a re-drive button.
+    """Failed events, each with a re-drive button, and a bulk re-drive form.
     ---
     get:
       tags: [console]
       summary: Dead letters page
+      parameters:
+      - {in: query, name: installation, schema: {type: string}}
+      - {in: query, name: requeued, schema: {type: integer},
+         description: "how many the last bulk re-drive re-queued (shown)"}
       responses:
         200: {description: HTML page, content: {text/html: {schema: {type: string}}}}
     """
+    installation = request.args.get("installation", "").strip()
     stmt = _visible(select(Event), Event.installation_id).where(
         Event.status == EventStatus.FAILED).order_by(Event.id.desc()).limit(PAGE)
+    if installation:
+        stmt = stmt.where(Event.installation_id == installation)
     with database().session() as session:
         events = list(session.scalars(stmt))
         session.expunge_all()
     return render_template("console/events.html", events=events, ticket="", status="failed",
-                           installation="", statuses=STATUSES, title="Dead letters",
-                           dead_letters=True)
+                           installation=installation, statuses=STATUSES, title="Dead letters",
+                           dead_letters=True, requeued=request.args.get("requeued"))
+
+
+@bp.post("/dead-letters/redrive")
+@auth.require_session
+def redrive_bulk():
+    """Re-drive every failed event, or one installation's (form field `installation`).
+    ---
+    post:
+      tags: [console]
+      summary: Bulk re-drive of dead letters
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                installation: {type: string, description: empty for all visible installations}
+                csrf_token: {type: string}
+      responses:
+        302: {description: "Re-queued; back to the dead letters with ?requeued=N"}
+        400: {description: Missing or stale CSRF token}
+        404: {description: No such installation (or not this session's)}
+    """
+    installation = request.form.get("installation", "").strip()
+    ids = auth.visible_ids()
+    if installation and not auth.may_see(installation):
+        abort(404, description="no such installation")
+    if not installation and ids is not None:
+        installation = ids[0]           # an installation session re-drives only its own
+    reopened = dead_letters.retry_failed_bulk(database(), installation or None)
+    requeued = sum(reopened.values())
+    if requeued:
+        handoff.trigger_dispatch(current_app.extensions["celery"])
+    return redirect(url_for("console_events.dead_letters_page", requeued=requeued,
+                            **({"installation": installation} if installation else {})))
 
 
 def event_story(event_id: int) -> dict:
