@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from integration.runtime import database
+from integration.store import feedback
 from integration.store.models import Enrichment, Installation, utcnow
 from integration.web import console_auth as auth
 from integration.web import svg
@@ -43,6 +44,20 @@ def trend_data(installation_id: str, days: int) -> dict:
     }
 
 
+def agreement_data(installation_id: str, days: int) -> dict:
+    """Agent feedback per label over the same window (store.feedback.accuracy_report)."""
+    since = utcnow() - timedelta(days=days)
+    with database().session() as session:
+        return feedback.accuracy_report(session, installation_id, since)
+
+
+def agreement_chart(report: dict) -> str:
+    """Agreement in percent per label; a label nobody judged yet draws no bar."""
+    rates = [(row["label"], round(100 * row["agreement_rate"], 1))
+             for row in report["labels"] if row["agreement_rate"] is not None]
+    return svg.ranking_chart("Agreement with agent feedback per label (%)", rates)
+
+
 def _mean(values) -> float | None:
     present = [float(v) for v in values if isinstance(v, int | float)]
     return round(sum(present) / len(present), 3) if present else None
@@ -51,7 +66,7 @@ def _mean(values) -> float | None:
 @bp.get("/installations/<installation_id>/trends")
 @auth.require_session
 def trends_page(installation_id: str):
-    """Sentiment and emotions over time, escalations per day, top topics (`?days=`, 1-365).
+    """Sentiment, emotions, escalations, top topics and agreement with agent feedback.
     ---
     get:
       tags: [console]
@@ -85,5 +100,8 @@ def trends_page(installation_id: str):
                                      data["escalations"]),
         "topics": svg.ranking_chart("Top topics", data["topics"]),
     }
+    agreement = agreement_data(installation_id, int(days))
+    charts["agreement"] = agreement_chart(agreement)
     return render_template("console/trends.html", row=row, data=data, days=int(days),
+                           agreement=agreement["labels"],
                            charts={k: Markup(v) for k, v in charts.items()})

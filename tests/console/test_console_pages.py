@@ -134,7 +134,7 @@ def test_an_installation_session_sees_only_its_own_installation(console_app, sto
 
 def test_trends_draw_the_stored_enrichments(admin, stored):
     html = admin.get("/console/installations/in_a/trends?days=7").get_data(as_text=True)
-    assert html.count("<svg") == 4 and "1 enrichments" in html
+    assert html.count("<svg") == 5 and "1 enrichments" in html
     assert "billing: 1" in html and "1 escalation(s) in the window" in html
     assert admin.get("/console/installations/in_a/trends?days=0").status_code == 400
 
