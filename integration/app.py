@@ -38,6 +38,7 @@ def _register_blueprints(app: Flask) -> None:
         backfills,
         console,
         console_events,
+        console_oauth,
         console_settings,
         console_trends,
         docs_api,
@@ -47,7 +48,7 @@ def _register_blueprints(app: Flask) -> None:
         webhooks,
     )
     for module in (health, webhooks, admin, backfills, landing, docs_api, metrics, console,
-                   console_settings, console_events, console_trends):
+                   console_settings, console_events, console_trends, console_oauth):
         app.register_blueprint(module.bp)
     for name in ("integration.web.analyze_api", "integration.web.oauth",
                  "integration.web.intercom_app", "integration.web.freshdesk_app",

@@ -55,14 +55,14 @@ def installation_from_token(access_token: str, *, api_base: str | None = None,
         base = api_base or (api_base_for(region) if region else REGION_HOSTS["us"])
         me = (client or IntercomClient(base, access_token)).me()
     else:
-        base, me = _me_on_any_region(access_token)
+        base, me = me_on_any_region(access_token)
     app = me["app"]
     return {"account": app["id_code"], "api_base": base,
             "credentials": {"access_token": access_token, "actor_id": me["id"]},
             "workspace_name": app.get("name")}
 
 
-def _me_on_any_region(access_token: str) -> tuple[str, dict]:
+def me_on_any_region(access_token: str) -> tuple[str, dict]:
     """A token works only on its workspace's regional host; the first that accepts it wins."""
     hosts = list(REGION_HOSTS.values())
     for host in hosts[:-1]:

@@ -180,6 +180,17 @@ def mount(app: Flask, sandbox: Sandbox) -> None:
                                  response.status_code)
         return response
 
+    @app.post(f"/_sandbox/{VENDOR}/<account_name>/signed_in_user")
+    def sign_in_user(account_name):
+        """Who is signed in to the account's Zendesk, i.e. who approves OAuth next:
+        {"name", "email", "role"} (a new user is added when the email is unknown)."""
+        body = request.get_json(force=True)
+        account = sandbox.account(VENDOR, account_name)
+        with sandbox.lock:
+            user = add_user(account, body["name"], body["email"], body.get("role", "agent"))
+            account.data["signed_in_user"] = user["id"]
+        return {"user": user}
+
     from integration.sandbox import knowledge_api, zendesk_api
     zendesk_api.add_routes(bp, sandbox)
     knowledge_api.add_zendesk_routes(bp)

@@ -74,7 +74,10 @@ def add_routes(bp: Blueprint, sandbox: Sandbox) -> None:
             return _invalid("invalid_client", "unknown client_id")
         if args.get("code_challenge") and args.get("code_challenge_method") != "S256":
             return _invalid("invalid_request", "only S256 code challenges are supported")
-        admin = next(u for u in account.data["users"].values() if u["role"] == "admin")
+        # Whoever is signed in to Zendesk approves (set by the control endpoint below);
+        # by default the account's first admin.
+        admin = account.data["users"].get(account.data.get("signed_in_user")) or next(
+            u for u in account.data["users"].values() if u["role"] == "admin")
         code = secrets.token_urlsafe(16)
         with sandbox.lock:
             account.data["codes"][code] = {

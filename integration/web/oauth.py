@@ -101,7 +101,7 @@ def start(provider: str):
         return _error(400, "invalid-account",
                       f"?{descriptor.account_param}= must name the account to install")
     client_id, _secret = client_credentials(provider)
-    refused = _refuse_flood()
+    refused = refuse_flood()
     if refused is not None:
         return refused
     state, verifier = secrets.token_urlsafe(32), generate_token(64)
@@ -121,7 +121,7 @@ def start(provider: str):
     return redirect(url)
 
 
-def _refuse_flood():
+def refuse_flood():
     """429 when this address started too many installs, or too many are pending."""
     wait = throttle.wait_for("oauth-start", throttle.client_address(),
                              STARTS_PER_ADDRESS_PER_MINUTE)
@@ -190,21 +190,30 @@ def callback(provider: str):
     return _finish(descriptor, pending, request.args["code"])
 
 
-def _finish(descriptor: OAuthDescriptor, pending: OAuthState, code: str):
-    provider, account = descriptor.provider, pending.account
-    client_id, client_secret = client_credentials(provider)
+def exchange_code(descriptor: OAuthDescriptor, pending: OAuthState, code: str) -> dict:
+    """Trade the code (with the state's PKCE verifier) for a token. Raises OAuthError,
+    requests.RequestException or ValueError; the console's sign-in reuses it."""
+    client_id, client_secret = client_credentials(descriptor.provider)
+    account = pending.account
     base = api_base_of(descriptor, account or "")
     verifier = keyring().decrypt_json(pending.code_verifier_encrypted) \
         if pending.code_verifier_encrypted else None
+    with OAuth2Session(client_id, client_secret, redirect_uri=pending.redirect_uri,
+                       token_endpoint_auth_method="client_secret_post") as client:
+        token = client.fetch_token(descriptor.token_url.format(base=base, account=account),
+                                   code=code, code_verifier=verifier, timeout=TOKEN_TIMEOUT_S)
+    if not token.get("access_token"):
+        # A refusal without an OAuth `error` key (Intercom answers 401 + error.list).
+        raise ValueError("the token answer has no access_token")
+    return dict(token)
+
+
+def _finish(descriptor: OAuthDescriptor, pending: OAuthState, code: str):
+    provider, account = descriptor.provider, pending.account
+    client_id, _secret = client_credentials(provider)
+    base = api_base_of(descriptor, account or "")
     try:
-        with OAuth2Session(client_id, client_secret, redirect_uri=pending.redirect_uri,
-                           token_endpoint_auth_method="client_secret_post") as client:
-            token = client.fetch_token(descriptor.token_url.format(base=base, account=account),
-                                       code=code, code_verifier=verifier,
-                                       timeout=TOKEN_TIMEOUT_S)
-        if not token.get("access_token"):
-            # A refusal without an OAuth `error` key (Intercom answers 401 + error.list).
-            raise ValueError("the token answer has no access_token")
+        token = exchange_code(descriptor, pending, code)
     except (OAuthError, requests.RequestException, ValueError) as exc:
         log.warning("oauth.token-exchange-failed",
                     extra=fields(provider=provider, error=type(exc).__name__))
