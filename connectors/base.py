@@ -122,6 +122,18 @@ class KnowledgeItem:
     url: str | None = None
 
 
+@dataclass(frozen=True)
+class SolvedFacts:
+    """A solved ticket, as learned routing reads it (solved_facts() on a connector)."""
+
+    ticket_id: str
+    group_id: str | None                # the group / team that solved it
+    created_at: datetime
+    solved_at: datetime | None
+    reopens: int                        # 0 when the vendor does not count them
+    first_message: str                  # the customer's first message, plain text
+
+
 # What assign_group() reports: it never overrides a group a human already set.
 ASSIGNED, KEPT_EXISTING, UNKNOWN_GROUP = "assigned", "kept_existing", "unknown_group"
 

@@ -10,11 +10,12 @@ from connectors.base import (
     Enrichment,
     InstallationContext,
     KnowledgeItem,
+    SolvedFacts,
     Ticket,
     TicketEvent,
     TicketPage,
 )
-from connectors.zendesk import knowledge, listing, oauth, provision, tickets, webhook
+from connectors.zendesk import knowledge, listing, oauth, provision, solved, tickets, webhook
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.oauth import OAUTH
 
@@ -45,6 +46,10 @@ class ZendeskConnector:
                      status: str | None, cursor: Any = None) -> TicketPage:
         """One page of the tickets updated since `since` (backfill); see listing.py."""
         return listing.list_for(installation, since, status, cursor)
+
+    def solved_facts(self, installation: InstallationContext, ticket_id: str) -> SolvedFacts:
+        """Group, times and reopenings of a solved ticket (learned routing)."""
+        return solved.solved_facts(ZendeskClient(installation), ticket_id)
 
     def list_knowledge(self, installation: InstallationContext) -> list[KnowledgeItem]:
         """Help Center articles and active macros, for recommendations."""

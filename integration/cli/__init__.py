@@ -51,6 +51,7 @@ _COMMANDS = [
     ("integration.cli.memory", "customers_group"),
     ("integration.cli.memory", "recommend_cmd"),
     ("integration.cli.memory", "knowledge_group"),
+    ("integration.cli.routing", "routing_group"),
     ("integration.sandbox.cli", "sandbox_cmd"),
     ("integration.cli.demo", "demo_cmd"),
     ("integration.cli.report", "report_cmd"),

@@ -86,12 +86,26 @@ def create_ticket(sandbox: Sandbox, name: str, sample: dict) -> str:
                   "tags": list(sample.get("tags") or []), "custom_fields": [],
                   "via": {"channel": sample.get("channel", "email")},
                   "created_at": stamp, "updated_at": stamp}
+        _seed_history(account, ticket, sample)
         account.data["tickets"][number] = ticket
         comment = add_comment(account, ticket, user, sample.get("body", ""), True,
                               ticket["via"]["channel"])
         zendesk_hooks.after_update(sandbox, account, ticket, zendesk_hooks.Update(
             "Create", via_id=4, actor=user, comment=comment))
     return str(number)
+
+
+def _seed_history(account: Account, ticket: dict, sample: dict) -> None:
+    """A ticket with a past (learned routing): status, group, times and reopenings, as
+    the sample gives them; the reopen count and solve time live in its Ticket Metrics."""
+    for key in ("status", "group_id", "created_at"):
+        if sample.get(key) is not None:
+            ticket[key] = sample[key]
+    ticket["updated_at"] = sample.get("solved_at") or ticket["updated_at"]
+    account.data.setdefault("metrics", {})[ticket["id"]] = {
+        "id": new_id(), "ticket_id": ticket["id"], "created_at": ticket["created_at"],
+        "updated_at": ticket["updated_at"], "reopens": int(sample.get("reopens") or 0),
+        "replies": 0, "solved_at": sample.get("solved_at")}
 
 
 def add_reply(sandbox: Sandbox, name: str, ticket_id: str, body: str) -> None:

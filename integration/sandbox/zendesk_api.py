@@ -65,6 +65,16 @@ def _add_read_routes(bp: Blueprint, sandbox: Sandbox) -> None:
                 answer["users"] = _users_of([ticket["requester_id"], ticket["submitter_id"]])
             return answer
 
+    @bp.get("/api/v2/tickets/<ticket_id>/metrics.json")
+    @bp.get("/api/v2/tickets/<ticket_id>/metrics")
+    def ticket_metrics(ticket_id: str):
+        with sandbox.lock:
+            ticket = _ticket_or_404(g.account, ticket_id)
+            metric = g.account.data.get("metrics", {}).get(ticket["id"])
+            if metric is None:
+                abort(404, description="RecordNotFound")
+            return {"ticket_metric": dict(metric)}
+
     @bp.get("/api/v2/tickets/<ticket_id>/comments.json")
     @bp.get("/api/v2/tickets/<ticket_id>/comments")
     def list_comments(ticket_id: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from integration.pipeline import memory
+from integration.pipeline import memory, routing_learn
 from integration.runtime import database
 from integration.store import customers
 from integration.store.models import Installation
@@ -136,3 +136,41 @@ def refresh_knowledge(installation_id: str):
     current_app.extensions["celery"].send_task("tactful.knowledge.refresh",
                                                args=[installation_id])
     return {"status": "queued", "installation_id": installation_id}, 202
+
+
+@bp.post("/routing/accept")
+def accept_routing(installation_id: str):
+    """Add learned routing rules to the installation's routing.rules.
+    ---
+    post:
+      tags: [admin]
+      summary: Add learned routing rules (from `tactful routing suggest`) to routing.rules
+      security: [{adminToken: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [rules]
+              properties:
+                rules:
+                  type: array
+                  items: {type: object, required: [when, group]}
+      responses:
+        200: {description: '{"routing": {"mode": ..., "rules": [...]}}'}
+        400: {$ref: '#/components/responses/Error'}
+        401: {$ref: '#/components/responses/Error'}
+        404: {$ref: '#/components/responses/Error'}
+    """
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"rules"}:
+        return {"error": "invalid-request",
+                "reason": 'body must be a JSON object with one key, "rules"'}, 400
+    try:
+        section = routing_learn.accept(database(), installation_id, body["rules"])
+    except ValidationError as exc:
+        return {"error": "invalid-rules", "reasons": exc.messages}, 400
+    except LookupError:
+        return {"error": "not-found", "reason": "no such installation"}, 404
+    return {"routing": section}
