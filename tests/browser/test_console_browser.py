@@ -95,8 +95,12 @@ def test_console_in_a_browser(console_app, sandbox, installed, tactful_url,  # n
     page.get(f"{base}/console/installations/{installed['installation_id']}/trends")
     body = _text(page)
     assert "Sentiment over time" in body and "Top topics" in body
-    assert len(page.find_elements(By.CSS_SELECTOR, "svg.chart")) == 4
+    # Sentiment, emotions, escalations, topics, and agreement with agent feedback.
+    assert len(page.find_elements(By.CSS_SELECTOR, "svg.chart")) == 5
+    assert "Agreement with agent feedback" in body
     screenshot("console-trends")
+    page.find_element(By.ID, "agreement").location_once_scrolled_into_view  # noqa: B018
+    screenshot("console-accuracy")
 
     page.get(f"{base}/docs")
     body = _text(page)
