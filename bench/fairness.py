@@ -22,7 +22,6 @@ The run is bounded: it stops after the window (and a grace for the last quiet ti
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import statistics
@@ -36,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.e2e import KEY, PG, REDIS, NoteWatcher, first_sent, processes_free_port
 from integration.cli import processes
+from integration.store.db import scratch_database
 
 WARM_UP_S = 20.0
 
@@ -83,27 +83,8 @@ def calls_so_far(sandbox, account: str) -> int:
     return sandbox.sandbox.account("zendesk", account).window_count
 
 
-@contextlib.contextmanager
-def own_database():
-    """A fresh PostgreSQL database for this run (dropped after): other runs' rows and
-    migrations never mix into the figures."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    base = make_url(PG)
-    name = f"tactful_fairness_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run(args) -> dict:
-    with own_database() as database_url:
+    with scratch_database(PG, "tactful_fairness") as database_url:
         return run_on(args, database_url)
 
 

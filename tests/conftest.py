@@ -11,11 +11,10 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from integration.app import create_app
 from integration.cli import processes
+from integration.store.db import scratch_database
 from integration.store.migrate import upgrade
 
 TEST_FERNET_KEY = "l4bz2Oj3W0Cm2h7b2XcU6c8o3YxgK9b5s1mQq3uJ8nA="
@@ -36,17 +35,9 @@ def database_url(tmp_path):
 
 
 def _fresh_postgres_database():
-    base = make_url(os.environ.get("TACTFUL_TEST_POSTGRES_URL", DEFAULT_PG))
-    name = f"tactful_t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(os.environ.get("TACTFUL_TEST_POSTGRES_URL", DEFAULT_PG),
+                          "tactful_t") as url:
+        yield url
 
 
 @pytest.fixture

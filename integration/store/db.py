@@ -23,6 +23,28 @@ def per_dialect(build: Callable) -> dict[str, object]:
     return {"postgresql": build(postgresql.insert), "sqlite": build(sqlite.insert)}
 
 
+@contextmanager
+def scratch_database(base_url: str, prefix: str):
+    """A new, empty PostgreSQL database beside `base_url`'s, dropped on exit; yields its URL.
+
+    For test runs and benchmarks that must not see each other's rows or migrations.
+    """
+    import uuid
+
+    from sqlalchemy import text
+    base = make_url(base_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
