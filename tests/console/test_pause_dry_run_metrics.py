@@ -25,6 +25,11 @@ def test_a_paused_installation_waits_and_runs_on_resume(app, sandbox, installed,
     ticket = _ticket(sandbox, "angry")
     # The event was stored and is held back: the dispatcher skips a paused installation.
     wait_until(lambda: events_of(db, ticket), what="the event to be stored")
+    # A dispatch pass now hands out nothing of the paused installation's: it is skipped,
+    # not merely slow (so the checks below cannot pass just by being early).
+    from integration.pipeline import dispatch
+    from integration.runtime import dispatcher
+    assert installed["installation_id"] not in dispatch.run_pass(dispatcher(app)).served
     [event] = events_of(db, ticket)
     assert event.attempts == 0 and event.status in (EventStatus.PENDING, EventStatus.WAITING)
     assert writes_of(sandbox, ticket) == []
