@@ -15,12 +15,13 @@ from connectors.base import (
     Enrichment,
     InstallationContext,
     KnowledgeItem,
+    SolvedFacts,
     Ticket,
     TicketEvent,
     TicketPage,
 )
 from connectors.errors import SignatureError
-from connectors.intercom import knowledge, listing, oauth, tickets, webhook
+from connectors.intercom import knowledge, listing, oauth, solved, tickets, webhook
 from connectors.intercom.client import API_VERSION, IntercomClient
 from connectors.intercom.oauth import OAUTH
 
@@ -93,6 +94,10 @@ class IntercomConnector:
                      status: str | None, cursor: Any = None) -> TicketPage:
         """One page of the tickets updated since `since` (backfill); see listing.py."""
         return listing.list_for(installation, since, status, cursor)
+
+    def solved_facts(self, installation: InstallationContext, ticket_id: str) -> SolvedFacts:
+        """Team, times and reopenings of a closed conversation (learned routing)."""
+        return solved.solved_facts(IntercomClient.for_installation(installation), ticket_id)
 
     def revoke(self, installation: InstallationContext) -> None:
         oauth.revoke(installation)
