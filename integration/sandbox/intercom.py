@@ -112,8 +112,7 @@ def _contact(account: Account, requester: dict) -> dict:
 
 
 def create_ticket(sandbox: Sandbox, name: str, sample: dict) -> str:
-    """A customer starts a conversation in the Messenger: conversation.user.created. A sample
-    may give it a past (state, team, times, reopenings): see history.py."""
+    """A customer starts a conversation: conversation.user.created (a past: history.py)."""
     account = sandbox.account(VENDOR, name)
     with sandbox.lock:
         contact = _contact(account, sample.get("requester") or {})
@@ -177,9 +176,8 @@ def render(account: Account, conversation: dict, parts: list[dict] | None = None
         "type": "conversation", "id": conversation["id"],
         "created_at": conversation["created_at"], "updated_at": conversation["updated_at"],
         "title": conversation["title"], "state": conversation["state"],
-        "open": conversation["state"] != "closed",
-        "priority": conversation["priority"], "admin_assignee_id": None,
-        "team_assignee_id": conversation.get("team_assignee_id") or "0",
+        "open": conversation["state"] != "closed", "priority": conversation["priority"],
+        "admin_assignee_id": None, "team_assignee_id": conversation.get("team_assignee_id") or "0",
         "source": {**conversation["source"], "body": body(conversation["source"]["body"])},
         "contacts": {"type": "contact.list", "contacts": [
             {"type": "contact", "id": conversation["contact_id"], "external_id": None}]},
