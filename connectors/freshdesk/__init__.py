@@ -14,12 +14,13 @@ from connectors.base import (
     Enrichment,
     InstallationContext,
     KnowledgeItem,
+    SolvedFacts,
     Ticket,
     TicketEvent,
     TicketPage,
 )
 from connectors.errors import NotFound, Unauthorized
-from connectors.freshdesk import knowledge, listing, provision, tickets, webhook
+from connectors.freshdesk import knowledge, listing, provision, solved, tickets, webhook
 from connectors.freshdesk.client import FreshdeskClient
 
 # Freshdesk's default roles whose holders administer the account.
@@ -61,6 +62,10 @@ class FreshdeskConnector:
                      status: str | None, cursor: Any = None) -> TicketPage:
         """One page of the tickets updated since `since` (backfill); see listing.py."""
         return listing.list_for(installation, since, status, cursor)
+
+    def solved_facts(self, installation: InstallationContext, ticket_id: str) -> SolvedFacts:
+        """Group, times and reopening of a resolved ticket (learned routing); see solved.py."""
+        return solved.solved_facts(FreshdeskClient(installation), ticket_id)
 
     def whoami(self, installation: InstallationContext) -> dict:
         """The agent our API key acts as (its id feeds the loop guard)."""

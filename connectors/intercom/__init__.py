@@ -15,28 +15,49 @@ from connectors.base import (
     Enrichment,
     InstallationContext,
     KnowledgeItem,
+    SolvedFacts,
     Ticket,
     TicketEvent,
     TicketPage,
 )
 from connectors.errors import SignatureError
-from connectors.intercom import knowledge, listing, oauth, tickets, webhook
+from connectors.intercom import knowledge, listing, oauth, solved, tickets, webhook
 from connectors.intercom.client import API_VERSION, IntercomClient
 from connectors.intercom.oauth import OAUTH
 
 # Notification topics we subscribe to (besides `ping`, which Intercom always sends).
 TOPICS: tuple[str, ...] = tuple(webhook.ACTED_ON)
-# Developer Hub permissions, each needed by a call we make (see manifest/intercom/app.json).
+# Developer Hub permissions (the checkbox labels), each needed by a call below; the
+# Developer Hub description in manifest/intercom/ lists exactly these, in this order.
 PERMISSIONS: tuple[str, ...] = (
-    "Read admins",                        # GET /me: workspace id and our admin id
-    "Read conversations",                 # GET /conversations/{id}; the two topics
-    "Write conversations",                # notes, tag attachment, attributes
+    "Read admins",                        # GET /me: workspace and our admin; GET /teams
+    "Read conversations",                 # read a conversation, search them; the two topics
+    "Write conversations",                # notes, tags, attributes, team assignment
     "Read tags",
     "Write tags",                         # POST /tags
     "Read and list users and companies",  # GET /contacts/{id}: the requester's name
     "Read data attributes",               # which conversation attributes exist
+    "Read and List articles",             # GET /articles: recommendations
 )
-
+# Every call the connector makes ("{}" is one path segment) and the permissions it needs.
+# Intercom's review refuses an app that asks for more than its calls use, and a call
+# without its permission is refused: tests/manifest checks both against a real sweep.
+CALLS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("GET", "/me", ("Read admins",)),
+    ("GET", "/conversations/{}", ("Read conversations", "Read tags")),   # and its tags
+    ("POST", "/conversations/search", ("Read conversations",)),   # backfill, learned routing
+    ("GET", "/contacts/{}", ("Read and list users and companies",)),
+    ("GET", "/data_attributes", ("Read data attributes",)),
+    ("POST", "/tags", ("Write tags",)),
+    ("POST", "/conversations/{}/tags", ("Write conversations",)),
+    ("POST", "/conversations/{}/reply", ("Write conversations",)),
+    ("PUT", "/conversations/{}", ("Write conversations",)),
+    ("POST", "/conversations/{}/parts", ("Write conversations",)),   # assign a team
+    ("GET", "/articles", ("Read and List articles",)),
+    # Teams are groups of admins: Intercom lists no separate permission for reading them.
+    ("GET", "/teams", ("Read admins",)),
+    ("POST", "/auth/uninstall", ()),       # a token may always end its own installation
+)
 
 class IntercomConnector:
     key: ClassVar[str] = "intercom"
@@ -94,6 +115,10 @@ class IntercomConnector:
         """One page of the tickets updated since `since` (backfill); see listing.py."""
         return listing.list_for(installation, since, status, cursor)
 
+    def solved_facts(self, installation: InstallationContext, ticket_id: str) -> SolvedFacts:
+        """Team, times and reopenings of a closed conversation (learned routing)."""
+        return solved.solved_facts(IntercomClient.for_installation(installation), ticket_id)
+
     def revoke(self, installation: InstallationContext) -> None:
         oauth.revoke(installation)
 
@@ -103,4 +128,4 @@ class IntercomConnector:
 
 CONNECTOR = IntercomConnector()
 
-__all__ = ["CONNECTOR", "OAUTH", "PERMISSIONS", "TOPICS", "IntercomConnector"]
+__all__ = ["CALLS", "CONNECTOR", "OAUTH", "PERMISSIONS", "TOPICS", "IntercomConnector"]

@@ -20,6 +20,7 @@ import time
 
 from flask import Flask, abort
 
+from integration.sandbox import history
 from integration.sandbox.core import Account, Sandbox, VendorModule, register_vendor
 
 VENDOR = "freshdesk"
@@ -87,7 +88,8 @@ def html_to_text(body_html: str) -> str:
 
 
 def create_ticket(sandbox: Sandbox, name: str, sample: dict) -> str:
-    """A customer writes in by email: the ticket, then the creation rules run."""
+    """A customer writes in by email: the ticket, then the creation rules run. A sample
+    may give the ticket a past (status, group, times, reopenings): see history.py."""
     account = sandbox.account(VENDOR, name)
     with sandbox.lock:
         contact = _contact(account, sample.get("requester") or {})
@@ -102,6 +104,7 @@ def create_ticket(sandbox: Sandbox, name: str, sample: dict) -> str:
                   "cc_emails": [], "fwd_emails": [], "attachments": [], "spam": False,
                   "created_at": now_iso(), "updated_at": now_iso()}
         account.data["tickets"][number] = ticket
+        history.seed_freshdesk(account.data, ticket, sample)
         run_rules(sandbox, account, ticket, CREATION_RULES, performer=REQUESTER)
     return str(number)
 

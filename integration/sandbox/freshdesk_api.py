@@ -9,7 +9,7 @@ import base64
 
 from flask import Blueprint, Flask, abort, g, jsonify, request
 
-from integration.sandbox import listings
+from integration.sandbox import history, listings
 from integration.sandbox.core import Sandbox
 from integration.sandbox.freshdesk import (
     AGENT,
@@ -104,8 +104,11 @@ def _ticket_routes(bp: Blueprint, sandbox: Sandbox) -> None:
             ticket = ticket_or_404(g.account, ticket_id)
             answer = dict(ticket, tags=list(ticket["tags"]),
                           custom_fields=dict(ticket["custom_fields"]))
-            if "requester" in request.args.get("include", ""):
+            included = request.args.get("include", "").split(",")
+            if "requester" in included:
                 answer["requester"] = g.account.data["contacts"].get(ticket["requester_id"])
+            if "stats" in included:
+                answer["stats"] = history.freshdesk_stats(g.account.data, ticket["id"])
             _agent_edit_after_read(g.account, ticket)
             return answer
 

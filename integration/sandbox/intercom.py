@@ -22,6 +22,7 @@ import uuid
 from flask import abort
 
 from integration.domain.analysis.types import SENTIMENT_LABELS
+from integration.sandbox import history
 from integration.sandbox.core import Account, Sandbox, VendorModule, register_vendor
 
 VENDOR = "intercom"
@@ -111,7 +112,7 @@ def _contact(account: Account, requester: dict) -> dict:
 
 
 def create_ticket(sandbox: Sandbox, name: str, sample: dict) -> str:
-    """A customer starts a conversation in the Messenger: conversation.user.created."""
+    """A customer starts a conversation: conversation.user.created (a past: history.py)."""
     account = sandbox.account(VENDOR, name)
     with sandbox.lock:
         contact = _contact(account, sample.get("requester") or {})
@@ -125,6 +126,8 @@ def create_ticket(sandbox: Sandbox, name: str, sample: dict) -> str:
                        "subject": sample.get("subject", ""),
                        "body": text_html(sample.get("body", "")),
                        "author": customer_author(contact), "attachments": []}}
+        conversation["statistics"] = history.new_intercom_statistics(stamp)
+        history.seed_intercom(conversation, sample)
         for tag in sample.get("tags") or []:
             conversation["tag_ids"].append(tag_named(account, tag)["id"])
         account.data["conversations"][conversation["id"]] = conversation
@@ -172,9 +175,9 @@ def render(account: Account, conversation: dict, parts: list[dict] | None = None
     return {
         "type": "conversation", "id": conversation["id"],
         "created_at": conversation["created_at"], "updated_at": conversation["updated_at"],
-        "title": conversation["title"], "state": conversation["state"], "open": True,
-        "priority": conversation["priority"], "admin_assignee_id": None,
-        "team_assignee_id": conversation.get("team_assignee_id") or "0",
+        "title": conversation["title"], "state": conversation["state"],
+        "open": conversation["state"] != "closed", "priority": conversation["priority"],
+        "admin_assignee_id": None, "team_assignee_id": conversation.get("team_assignee_id") or "0",
         "source": {**conversation["source"], "body": body(conversation["source"]["body"])},
         "contacts": {"type": "contact.list", "contacts": [
             {"type": "contact", "id": conversation["contact_id"], "external_id": None}]},
@@ -182,6 +185,7 @@ def render(account: Account, conversation: dict, parts: list[dict] | None = None
             {"type": "tag", "id": t, "name": account.data["tags"][t]}
             for t in conversation["tag_ids"]]},
         "custom_attributes": dict(conversation["custom_attributes"]),
+        "statistics": dict(conversation["statistics"]),
         "conversation_parts": {"type": "conversation_part.list", "total_count": len(shown),
                                "conversation_parts": [{**p, "body": body(p["body"])}
                                                       for p in shown]},
