@@ -65,6 +65,8 @@ class IntercomConnector:
     # Intercom counts only 200 as delivered (anything else is resent, then paused).
     accepted_status: ClassVar[int] = 200
     api_version: ClassVar[str] = API_VERSION
+    # Solved and closed are one state (closed): learned routing lists it once.
+    solved_statuses: ClassVar[tuple[str, ...]] = ("solved",)
 
     def verify_app(self, headers: Mapping[str, str], raw_body: bytes, settings) -> None:
         webhook.verify_signature(headers, raw_body,

@@ -61,19 +61,31 @@ def suggest(rt, ctx: InstallationContext, since: datetime, *, limit: int = DEFAU
     return Learned(routing.suggest_rules(solved, min_support=min_support), len(facts), skipped)
 
 
+# Solved tickets close on their own after a few days (Zendesk's automation, most
+# Freshdesk accounts), so both listings are read. A connector whose vendor has one
+# state for both (Intercom: closed) says so in `solved_statuses`.
+SOLVED_STATUSES = ("solved", "closed")
+
+
 def _solved(rt, ctx, connector, since, limit, wait):
-    cursor, count = None, 0
-    while True:
-        page = _paid(rt, ctx, wait, lambda c=cursor: backfill.fetch_page(
-            rt, ctx, since, "solved", c))
-        for listed in page.tickets:
-            if count >= limit:
-                return
-            count += 1
-            yield _paid(rt, ctx, wait, lambda t=listed.ticket_id: _facts(rt, ctx, connector, t))
-        cursor = page.next_cursor
-        if cursor is None:
-            return
+    count, seen = 0, set()
+    for status in getattr(connector, "solved_statuses", SOLVED_STATUSES):
+        cursor = None
+        while True:
+            page = _paid(rt, ctx, wait, lambda c=cursor, s=status: backfill.fetch_page(
+                rt, ctx, since, s, c))
+            for listed in page.tickets:
+                if listed.ticket_id in seen:
+                    continue
+                if count >= limit:
+                    return
+                count += 1
+                seen.add(listed.ticket_id)
+                yield _paid(rt, ctx, wait,
+                            lambda t=listed.ticket_id: _facts(rt, ctx, connector, t))
+            cursor = page.next_cursor
+            if cursor is None:
+                break
 
 
 def _facts(rt, ctx, connector, ticket_id: str) -> SolvedFacts:

@@ -32,12 +32,13 @@ def _iso(moment: datetime) -> str:
 
 
 def solved_ticket(sandbox, group: str | None, hours: float, reopens: int = 0,
-                  body: str = BILLING, vendor: str = "zendesk", solved: bool = True) -> str:
+                  body: str = BILLING, vendor: str = "zendesk", solved: bool = True,
+                  status: str = "solved") -> str:
     """A ticket solved an hour ago after `hours`, as each helpdesk records one (see the
     sandbox's history.py); `solved=False` leaves out the solve time."""
     solved_at = datetime.now(UTC) - timedelta(hours=1)
     sample = {"subject": "Invoice", "body": body, "requester": {"email": "c@example.org"},
-              "status": "solved", "reopens": reopens,
+              "status": status, "reopens": reopens,
               "created_at": _iso(solved_at - timedelta(hours=hours))}
     if group is not None:
         sample["group_id"] = int(group)
@@ -108,6 +109,22 @@ def test_reopenings_decide_between_equally_fast_groups(app, db, sandbox, vendor_
     with app.app_context():
         learned = _learn(app, db, installation)
     assert [(r["group"], r["reopen_rate"]) for r in learned.rules] == [(group_b, 0)]
+
+
+def test_tickets_already_closed_after_their_solve_are_learned_from_once(app, db, sandbox,
+                                                                       vendor_install, vendor):
+    """Solved tickets close by themselves after a few days (Zendesk's automation), so most of
+    a 90-day window is closed: both listings are read, and no ticket is read twice (Intercom
+    has one state for both)."""
+    installation, _ = vendor_install(vendor)
+    group_b = GROUPS[vendor][1]
+    solved_ticket(sandbox, group_b, hours=1, vendor=vendor)
+    for hours in (2, 3):
+        solved_ticket(sandbox, group_b, hours=hours, vendor=vendor, status="closed")
+    with app.app_context():
+        learned = _learn(app, db, installation)
+    assert learned.read == 3
+    assert [(r["group"], r["support"]) for r in learned.rules] == [(group_b, 3)]
 
 
 def test_tickets_without_a_group_or_a_solve_time_are_read_but_skipped(app, db, sandbox,
