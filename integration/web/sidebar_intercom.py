@@ -187,7 +187,8 @@ def _knowledge(view: dict, s: dict) -> list[dict]:
     items = []
     for i, rec in enumerate(view["recommendations"]):
         item = {"type": "item", "id": f"rec_{i}", "title": rec["title"],
-                "subtitle": _why(rec, s), "tertiary_text": s[f"kind_{rec['kind']}"]}
+                "subtitle": _why(rec, s),
+                "tertiary_text": s.get(f"kind_{rec['kind']}", str(rec["kind"] or ""))}
         if (rec.get("url") or "").startswith(("https://", "http://")):
             item["action"] = {"type": "url", "url": rec["url"]}
         items.append(item)

@@ -56,3 +56,16 @@ def test_sidebar_keeps_a_humans_group_as_a_suggestion(app, db, keyring, sandbox,
     routing = sidebar_view(app, db, keyring, installation, ticket)["routing"]
     assert (routing["group"], routing["assigned"], routing["outcome"]) == (
         "Billing", False, "kept_existing")
+
+
+def test_a_group_the_helpdesk_does_not_have_stays_a_suggestion(app, db, keyring, sandbox,
+                                                               vendor_install):
+    installation, _ = vendor_install("zendesk")
+    set_settings(db, installation, routing={"mode": "assign", "rules": [
+        {"when": {"topic": "billing"}, "group": "Invoices team"}]})     # no such group
+    ticket = new_ticket(sandbox, "zendesk", "acme", BILLING_1, email="dana@example.org")
+    process_ticket(app, db, installation, ticket)
+    assert view(sandbox, "zendesk", "acme", ticket)["group"] is None
+    routing = sidebar_view(app, db, keyring, installation, ticket)["routing"]
+    assert (routing["group"], routing["assigned"], routing["outcome"], routing["rule"]) == (
+        "Invoices team", False, "unknown_group", 1)
