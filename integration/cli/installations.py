@@ -49,12 +49,13 @@ def installations_list(as_json: bool) -> None:
 @installations_group.command("remove")
 @click.argument("installation_id")
 def installations_remove(installation_id: str) -> None:
-    """Uninstall: tokens deleted (and revoked where possible) now, data after the grace period."""
+    """Uninstall: tokens (revoked where possible) and customer memory deleted now, the
+    rest after the grace period."""
     with command_app() as app:
         result = uninstall.uninstall(database(app), keyring(app), installation_id, revoke=True)
         if result is None:
             raise click.ClickException(f"no installation {installation_id}")
-        click.echo(f"removed {installation_id}: tokens deleted"
+        click.echo(f"removed {installation_id}: tokens and customer memory deleted"
                    + (", token revoked with the vendor" if result.revoked else "")
                    + f"; events and enrichments deleted after "
                    f"{settings(app).uninstall_grace_days} days")

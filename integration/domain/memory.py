@@ -50,10 +50,16 @@ class TimelineEntry:
     escalated: bool = False
     vip: bool = False
 
+    @property
+    def resolved(self) -> bool:
+        """The resolution memory knows of: the customer said the problem is solved."""
+        return "resolved" in self.flags
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out["at"] = self.at.isoformat()
         out["emotions"], out["flags"] = list(self.emotions), list(self.flags)
+        out["resolved"] = self.resolved
         return out
 
 

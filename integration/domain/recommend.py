@@ -46,9 +46,19 @@ class Recommendation:
     url: str | None
     score: float
     why: str
+    # What `why` says, as values, so a sidebar can word it in the agent's language.
+    matched: tuple[str, ...] = ()
+    boosted: bool = False
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """What `tactful recommend` prints: kind, id, title, url, score, why."""
+        return {key: getattr(self, key) for key in ("kind", "id", "title", "url", "score", "why")}
+
+    def to_stored(self) -> dict:
+        """What an enrichment keeps for the sidebar: to_dict() plus matched and boosted."""
+        out = asdict(self)
+        out["matched"] = list(self.matched)
+        return out
 
 
 def stem(word: str) -> str:
@@ -89,6 +99,7 @@ def recommend(index: Index, text: str, *, preferred: frozenset[str] = frozenset(
               limit: int = TOP_N) -> list[Recommendation]:
     """The best `limit` items for `text`, each with the words that matched."""
     query = list(dict.fromkeys(tokens(text)))
+    said = _words_said(text)
     scored = []
     for doc, score in zip(index.docs, index.scores(query), strict=True):
         if score <= 0:
@@ -96,15 +107,31 @@ def recommend(index: Index, text: str, *, preferred: frozenset[str] = frozenset(
         boosted = doc.key in preferred
         scored.append((score * PREFERRED_BOOST if boosted else score, boosted, doc))
     scored.sort(key=lambda item: (-item[0], item[2].key))
-    return [Recommendation(doc.kind, doc.id, doc.title, doc.url, round(score, 3),
-                           _why(index, doc, query, boosted))
-            for score, boosted, doc in scored[:limit]]
+    found = []
+    for score, boosted, doc in scored[:limit]:
+        matched = tuple(said.get(term, term) for term in _matched(index, doc, query))
+        found.append(Recommendation(doc.kind, doc.id, doc.title, doc.url, round(score, 3),
+                                    _why(matched, boosted), matched, boosted))
+    return found
 
 
-def _why(index: Index, doc: KnowledgeDoc, query: list[str], boosted: bool) -> str:
+def _matched(index: Index, doc: KnowledgeDoc, query: list[str]) -> tuple[str, ...]:
+    """The query's words this item holds, rarest first (at most four)."""
     terms = index.terms[index.docs.index(doc)]
-    matched = sorted((q for q in query if q in terms), key=lambda q: -index.idf.get(q, 0.0))
-    why = "matched: " + ", ".join(matched[:4])
+    return tuple(sorted((q for q in query if q in terms),
+                        key=lambda q: -index.idf.get(q, 0.0))[:4])
+
+
+def _words_said(text: str) -> dict[str, str]:
+    """Each stem's first word as the customer wrote it ("charg" -> "charged"), for `why`."""
+    said: dict[str, str] = {}
+    for word in _WORD.findall(text.lower()):
+        said.setdefault(stem(word), word)
+    return said
+
+
+def _why(matched: tuple[str, ...], boosted: bool) -> str:
+    why = "matched: " + ", ".join(matched)
     if boosted:
         why += "; helped an earlier ticket of this customer or topic"
     return why

@@ -21,12 +21,14 @@ from integration.domain.policy import is_vip
 from integration.logs import fields
 from integration.pipeline import alerts
 from integration.pipeline.enrichment import EnrichmentPlan, MemoryContext
-from integration.store import customers, knowledge
+from integration.store import customers, enrichments, knowledge
 from integration.store.db import Database
 from integration.store.models import CustomerMessage, utcnow
 
 log = logging.getLogger("tactful.memory")
 HISTORY_DAYS = 90
+# Besides connectors.base's assigned / kept_existing / unknown_group.
+ASSIGN_UNSUPPORTED, ASSIGN_FAILED = "unsupported", "failed"
 
 
 def prepare(database: Database, ctx: InstallationContext, ticket: Ticket) -> MemoryContext:
@@ -70,18 +72,20 @@ def knowledge_index(database: Database, installation_id: str) -> recommend.Index
 
 
 def after_enrichment(database: Database, connector, ctx: InstallationContext, ticket: Ticket,
-                     plan: EnrichmentPlan,
-                     send_alert: Callable[[str, dict], None] | None) -> None:
-    """Remember the message, assign the routed group, and queue any alert it earns."""
+                     plan: EnrichmentPlan, send_alert: Callable[[str, dict], None] | None,
+                     event_id: int | None = None) -> None:
+    """Remember the message, assign the routed group, and queue any alert it earns.
+
+    The assignment's outcome is added to the enrichment `event_id` recorded, for the
+    sidebar ("Assigned to …" only when the group really was set)."""
     try:
         remembered = _remember(database, ctx, ticket, plan)
         if plan.route is not None and plan.route.mode == "assign":
-            _assign(connector, ctx, ticket, plan.route.group)
+            outcome = _assign(connector, ctx, ticket, plan.route.group)
+            if event_id is not None:
+                enrichments.add_written(database, ctx.id, event_id, group=outcome)
         if remembered and send_alert is not None:
             _queue_alerts(database, ctx, ticket, plan, send_alert)
-    except ConnectorError as exc:
-        log.warning("memory.assign-failed", extra=fields(installation=ctx.id,
-                                                         error=type(exc).__name__))
     except Exception:   # memory must never fail an enrichment that is already written
         log.exception("memory.after-enrichment-failed", extra=fields(installation=ctx.id))
 
@@ -102,11 +106,19 @@ def _remember(database: Database, ctx: InstallationContext, ticket: Ticket,
         "recommended": [f"{r.kind}:{r.id}" for r in plan.recommendations]})
 
 
-def _assign(connector, ctx: InstallationContext, ticket: Ticket, group: str) -> None:
+def _assign(connector, ctx: InstallationContext, ticket: Ticket, group: str) -> str:
+    """assigned / kept_existing / unknown_group, or unsupported / failed. A failure is
+    logged, not raised: the alerts after it still go out."""
     if not hasattr(connector, "assign_group"):
-        return
-    outcome = connector.assign_group(ctx, str(ticket.id), group)
+        return ASSIGN_UNSUPPORTED
+    try:
+        outcome = connector.assign_group(ctx, str(ticket.id), group)
+    except ConnectorError as exc:
+        log.warning("memory.assign-failed", extra=fields(installation=ctx.id,
+                                                         error=type(exc).__name__))
+        return ASSIGN_FAILED
     log.info("routing.assign", extra=fields(installation=ctx.id, outcome=outcome))
+    return outcome
 
 
 def _queue_alerts(database: Database, ctx: InstallationContext, ticket: Ticket,

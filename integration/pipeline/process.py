@@ -300,7 +300,8 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event,
                "fields": dict(result.fields_set), "note": result.note_added,
                "reply": result.reply_sent, "already_applied": result.already_applied}
     _record(rt, ctx, event, ticket, plan, written)
-    memory.after_enrichment(rt.database, connector, ctx, ticket, plan, rt.send_alert)
+    memory.after_enrichment(rt.database, connector, ctx, ticket, plan, rt.send_alert,
+                            event_id=event.id)
     return Outcome(EventStatus.DONE)
 
 
@@ -321,11 +322,14 @@ def _note_undoing_edits(rt: Runtime, ctx: InstallationContext, ticket) -> None:
 
 
 def _stored_analysis(plan, ticket) -> dict:
-    """What the sidebar shows later: the analysis, the decision, the draft and the
-    customer's questions (for coaching the agent's own reply)."""
+    """What the sidebar shows later: the analysis, the decision, the draft, the
+    customer's questions (for coaching the agent's own reply), the recommended knowledge
+    and the routed group (whether it was assigned lands in `written` afterwards)."""
     return {**plan.analysis.to_dict(), **plan.decision.to_dict(),
             "draft": {"reply": plan.draft.reply, "tips": list(plan.draft.tips)},
-            "questions": questions_in(ticket.latest_message)}
+            "questions": questions_in(ticket.latest_message),
+            "recommendations": [r.to_stored() for r in plan.recommendations],
+            "route": plan.route.to_dict() if plan.route is not None else None}
 
 
 def _record(rt, ctx, event, ticket, plan, written, dry_run: bool = False) -> None:

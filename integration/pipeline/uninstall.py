@@ -1,5 +1,5 @@
-"""Uninstall: delete tokens now, revoke them with the vendor where possible,
-delete events and enrichments after the grace period (run_retention)."""
+"""Uninstall: delete tokens and customer memory now, revoke the tokens with the vendor
+where possible, delete everything else after the grace period (run_retention)."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from connectors import registry
 from connectors.errors import ConnectorError
 from integration.logs import fields
-from integration.store import installations
+from integration.store import customers, installations
 from integration.store.crypto import Keyring
 from integration.store.db import Database
 from integration.store.models import Installation
@@ -30,11 +30,12 @@ def uninstall(database: Database, keyring: Keyring, installation_id: str,
             return None
         ctx = installations.context_of(row, keyring)
         installations.mark_uninstalled(session, row)
+        forgotten = customers.forget_installation(session, installation_id)
     if revoke:
         _unprovision(ctx)       # first: it needs the credentials that revoking ends
     revoked = _revoke(ctx) if revoke else False
     log.info("installation.uninstalled", extra=fields(installation=installation_id,
-                                                      revoked=revoked))
+                                                      revoked=revoked, **forgotten))
     return UninstallResult(installation_id, revoked)
 
 

@@ -10,9 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from integration.store.db import Database
-from integration.store.models import CustomerMessage, Effect, Enrichment, Event
+from integration.store.models import CustomerMessage, Effect, Enrichment, Event, KnowledgeItem
 
 
 def add_message(database: Database, values: dict) -> bool:
@@ -73,6 +74,21 @@ def forget(database: Database, installation_id: str, requester_id: str,
             Effect.op_key.like(f"alert:%:{_escape_like(requester_id)}:%", escape="\\"))).rowcount
         counts["tickets"] = len(tickets)
     return counts
+
+
+def forget_installation(session: Session, installation_id: str) -> dict:
+    """Uninstall: the installation's customer memory goes at once, with the uninstall, not
+    after the grace period: every timeline, the alert keys (they name requesters) and the
+    indexed knowledge (a copy of the helpdesk's content, no longer refreshable)."""
+    return {
+        "timeline": session.execute(delete(CustomerMessage).where(
+            CustomerMessage.installation_id == installation_id)).rowcount,
+        "alert_keys": session.execute(delete(Effect).where(
+            Effect.installation_id == installation_id,
+            Effect.op_key.like("alert:%"))).rowcount,
+        "knowledge": session.execute(delete(KnowledgeItem).where(
+            KnowledgeItem.installation_id == installation_id)).rowcount,
+    }
 
 
 def expire(database: Database, cutoff: datetime) -> int:

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from connectors.base import InstallationContext
@@ -19,10 +19,14 @@ from integration.store.crypto import Keyring
 from integration.store.db import Database
 from integration.store.models import (
     AgentFeedback,
+    Backfill,
+    CustomerMessage,
     Effect,
     Enrichment,
     Event,
     Installation,
+    KnowledgeItem,
+    Lock,
     utcnow,
 )
 
@@ -131,13 +135,30 @@ def mark_uninstalled(session: Session, row: Installation) -> None:
 
 
 def purge_uninstalled(session: Session, grace_days: int, now: datetime | None = None) -> int:
+    """Delete every row of installations uninstalled more than `grace_days` ago.
+
+    Each table by name, not by trusting ON DELETE CASCADE: a database restored without its
+    foreign keys, or a new table whose migration forgot one, must not keep data behind."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=grace_days)
     ids = list(session.scalars(select(Installation.id).where(
         Installation.status == UNINSTALLED, Installation.uninstalled_at < cutoff)))
-    for table in (AgentFeedback, Enrichment, Effect, Event):
+    if not ids:
+        return 0
+    for table in (AgentFeedback, Enrichment, Effect, Event, Backfill, CustomerMessage,
+                  KnowledgeItem):
         session.execute(delete(table).where(table.installation_id.in_(ids)))
+    for installation_id in ids:
+        # Leases named after the installation ("ticket:<id>:…", "refresh:<id>") that a
+        # crashed worker left behind.
+        session.execute(delete(Lock).where(or_(
+            Lock.name.like(f"%:{_escape_like(installation_id)}", escape="\\"),
+            Lock.name.like(f"%:{_escape_like(installation_id)}:%", escape="\\"))))
     session.execute(delete(Installation).where(Installation.id.in_(ids)))
     return len(ids)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def rotate_all_keys(session: Session, keyring: Keyring) -> int:

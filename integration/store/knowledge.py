@@ -40,3 +40,11 @@ def version(database: Database, installation_id: str) -> tuple:
     stmt = select(func.count(KnowledgeItem.id), func.max(KnowledgeItem.refreshed_at)).where(
         KnowledgeItem.installation_id == installation_id)
     return database.autocommit(lambda c: tuple(c.execute(stmt).one()))
+
+
+def bodies(session, installation_id: str, kind: str, external_ids: list[str]) -> dict[str, str]:
+    """{external id: body} of the installation's items of `kind` among `external_ids`."""
+    rows = session.execute(select(KnowledgeItem.external_id, KnowledgeItem.body).where(
+        KnowledgeItem.installation_id == installation_id, KnowledgeItem.kind == kind,
+        KnowledgeItem.external_id.in_(external_ids)))
+    return {external_id: body for external_id, body in rows}

@@ -136,7 +136,8 @@ def _ticket_canvas(caller: Caller, ticket_id: str, notice: str | None = None,
         return _canvas([_text(s["empty"], "muted", "empty"), *_check_form(s, draft),
                         *(extra or [])], {"ticket_id": ticket_id})
     components = [_text(notice, "muted", "notice")] if notice else []
-    components += _summary(view, s) + _reply_section(view, s) + _feedback_section(view, s)
+    components += _summary(view, s) + _routing(view, s) + _knowledge(view, s)
+    components += _reply_section(view, s) + _feedback_section(view, s)
     components += _check_form(s, draft) + (extra or [])
     return _canvas(components, {"ticket_id": ticket_id, "enrichment_id": view["enrichment_id"]})
 
@@ -168,6 +169,38 @@ def _trend_text(trend) -> str:
     if isinstance(trend, dict):
         return ", ".join(f"{k}: {v}" for k, v in trend.items() if not isinstance(v, list | dict))
     return str(trend)
+
+
+def _routing(view: dict, s: dict) -> list[dict]:
+    routing = view.get("routing")
+    if not routing:
+        return []
+    verb = s["assigned_group"] if routing["assigned"] else s["suggested_group"]
+    return [_text(f"*{verb}:* {routing['group']}", id_="routing")]
+
+
+def _knowledge(view: dict, s: dict) -> list[dict]:
+    """Suggested articles as a list whose items open the article (links only: Intercom
+    has no macros to apply)."""
+    if not view["recommendations"]:
+        return []
+    items = []
+    for i, rec in enumerate(view["recommendations"]):
+        item = {"type": "item", "id": f"rec_{i}", "title": rec["title"],
+                "subtitle": _why(rec, s),
+                "tertiary_text": s.get(f"kind_{rec['kind']}", str(rec["kind"] or ""))}
+        if (rec.get("url") or "").startswith(("https://", "http://")):
+            item["action"] = {"type": "url", "url": rec["url"]}
+        items.append(item)
+    return [{"type": "divider"}, _text(s["recommendations"], "header"),
+            {"type": "list", "items": items}]
+
+
+def _why(rec: dict, s: dict) -> str:
+    if not rec.get("matched"):
+        return rec.get("why") or ""
+    why = f"{s['matched']}: {', '.join(rec['matched'])}"
+    return f"{why}; {s['helped_before']}" if rec.get("boosted") else why
 
 
 def _reply_section(view: dict, s: dict) -> list[dict]:

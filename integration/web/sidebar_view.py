@@ -9,13 +9,17 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from connectors.base import ASSIGNED
 from integration.domain.drafting.coaching import coach_reply, questions_in
 from integration.runtime import database
-from integration.store import feedback
+from integration.store import feedback, knowledge
 from integration.store.models import AgentFeedback, Enrichment, FeedbackVerdict
 from integration.web.sidebar_auth import Caller
 
 JUDGED_LABELS = feedback.LABELS
+# Helpdesks whose app puts a recommended macro's text into the reply editor (Freshdesk
+# canned responses); Zendesk applies a macro by id, Intercom recommends articles only.
+INSERTS_MACRO_TEXT = ("freshdesk",)
 
 
 class NotFound(LookupError):
@@ -65,7 +69,10 @@ def ticket_view(caller: Caller, ticket_id: str) -> dict:
         if row is None:
             raise NotFound(ticket_id)
         answers = _answers(session, caller, row.id)
-        return _view(row, answers)
+        view = _view(row, answers)
+        if caller.provider in INSERTS_MACRO_TEXT:
+            _add_macro_texts(session, caller.installation_id, view["recommendations"])
+        return view
 
 
 def _answers(session, caller: Caller, enrichment_id: int) -> dict[str, str]:
@@ -100,8 +107,38 @@ def _view(row: Enrichment, answers: dict[str, str]) -> dict:
         "flags": sorted(k for k, v in (analysis.get("flags") or {}).items() if v),
         "trend": analysis.get("trend"),
         "tips": draft.get("tips", []), "reply": draft.get("reply"),
+        "recommendations": [_recommendation(r) for r in analysis.get("recommendations") or ()],
+        "routing": _routing(analysis.get("route"), written),
         "feedback": answers, "labels": list(JUDGED_LABELS),
     }
+
+
+def _recommendation(stored: dict) -> dict:
+    return {"kind": stored.get("kind"), "id": str(stored.get("id")), "title": stored.get("title"),
+            "url": stored.get("url"), "score": stored.get("score"), "why": stored.get("why"),
+            "matched": list(stored.get("matched") or ()), "boosted": bool(stored.get("boosted")),
+            "text": None}
+
+
+def _routing(route: dict | None, written: dict) -> dict | None:
+    """The routed group; `assigned` only when the connector really set it (never over a
+    group a human chose: then `outcome` is kept_existing and the group stays a suggestion)."""
+    if not route:
+        return None
+    outcome = written.get("group")
+    return {"group": route.get("group"), "mode": route.get("mode"),
+            "assigned": outcome == ASSIGNED, "outcome": outcome,
+            "rule": route["rule_index"] + 1 if route.get("rule_index") is not None else None}
+
+
+def _add_macro_texts(session, installation_id: str, recommendations: list[dict]) -> None:
+    """A Freshdesk canned response's current text, for the app to put in the reply editor
+    (its SDK inserts text, not a canned response by id); read now, so an edit shows."""
+    wanted = [r["id"] for r in recommendations if r["kind"] == "macro"]
+    texts = knowledge.bodies(session, installation_id, "macro", wanted) if wanted else {}
+    for r in recommendations:
+        if r["kind"] == "macro":
+            r["text"] = texts.get(r["id"])
 
 
 def store_answer(caller: Caller, body: dict) -> dict:

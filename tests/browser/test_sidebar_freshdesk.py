@@ -12,7 +12,13 @@ from sqlalchemy import select
 from integration.store.models import AgentFeedback
 from tests.browser import sidebar_harness
 from tests.browser.sidebar_harness import stub_query, wait_for, wait_until
-from tests.sidebar.helpers import add_enrichment, make_installation
+from tests.sidebar.helpers import (
+    KNOWLEDGE,
+    ROUTING,
+    add_enrichment,
+    add_knowledge,
+    make_installation,
+)
 
 
 @pytest.fixture
@@ -20,11 +26,18 @@ def page(page):
     yield from sidebar_harness.sidebar_sized(page)
 
 
-def open_sidebar(app, serve_app, page, db, keyring, *, locale="en", secret=None):
+def open_sidebar(app, serve_app, page, db, keyring, *, locale="en", secret=None,
+                 memory=False):
+    """memory=True: the enrichment recommends from a small help centre and routes."""
     sidebar_harness.mount(app)
     installation_id, real_secret = make_installation(db, keyring, "freshdesk",
                                                      "acme.freshdesk.com")
-    add_enrichment(db, installation_id, "11")
+    if memory:
+        add_enrichment(db, installation_id, "11", knowledge=add_knowledge(db, installation_id),
+                       settings={"routing": {**ROUTING, "mode": "assign"}},
+                       written={"group": "assigned"})
+    else:
+        add_enrichment(db, installation_id, "11")
     base = serve_app(app)
     app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"], public_url=base)
     page.get(f"{base}/_test/freshdesk/index.html?" + stub_query(
@@ -91,3 +104,27 @@ def test_a_wrong_secret_shows_the_error_not_data(app, serve_app, page, db, keyri
     wait_for(page, "#empty")
     assert "could not be reached" in text_of(page, "#flash")
     assert not page.find_elements(By.CSS_SELECTOR, "#label-sentiment")
+
+
+def test_agent_sees_suggestions_and_inserts_the_canned_response(app, serve_app, page, db,
+                                                                keyring, screenshot):
+    open_sidebar(app, serve_app, page, db, keyring, memory=True)
+    wait_for(page, "#recommendations")
+    items = page.find_elements(By.CSS_SELECTOR, "#recommendations li.recommendation")
+    assert len(items) == 3
+    link = page.find_element(By.CSS_SELECTOR, '#recommendations li[data-id="102"] a')
+    assert link.text == "When will I get my refund?"
+    assert link.get_attribute("href") == "https://help.acme.example/articles/102"
+    assert "Matched: refund" in text_of(page, '#recommendations li[data-id="102"] .why')
+    assert text_of(page, "#routing-group") == "Assigned to: Billing"
+    canned = page.find_element(By.CSS_SELECTOR, '#recommendations li[data-id="901"]')
+    assert "canned response" in canned.text
+    page.execute_script("document.getElementById('routing').scrollIntoView()")
+    screenshot("sidebar-freshdesk-recommendations")
+    canned.find_element(By.CSS_SELECTOR, "button.use-macro").click()
+    triggered = wait_until(page, "return window.__fdkCalls.filter(c => c[0] === "
+                                 "'interface.trigger')")
+    [(_, name, options)] = triggered
+    body = next(i["body"] for i in KNOWLEDGE if i["external_id"] == "901")
+    assert (name, options) == ("setValue", {"id": "editor", "text": body, "replace": False})
+    assert text_of(page, "#flash") == "Added to your reply."

@@ -12,7 +12,14 @@ from sqlalchemy import select
 from integration.store.models import AgentFeedback
 from tests.browser import sidebar_harness
 from tests.browser.sidebar_harness import stub_query, wait_for, wait_until
-from tests.sidebar.helpers import INTERCOM_SECRET, add_enrichment, make_installation
+from tests.sidebar.helpers import (
+    INTERCOM_SECRET,
+    KNOWLEDGE,
+    ROUTING,
+    add_enrichment,
+    add_knowledge,
+    make_installation,
+)
 
 
 @pytest.fixture
@@ -20,12 +27,19 @@ def page(page):
     yield from sidebar_harness.sidebar_sized(page, width=420)
 
 
-def open_app(app, serve_app, page, db, keyring, locale="en"):
+def open_app(app, serve_app, page, db, keyring, locale="en", memory=False):
+    """memory=True: the enrichment recommends from a small help centre and routes."""
     sidebar_harness.mount(app)
     app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"],
                                                 intercom_client_secret=INTERCOM_SECRET)
     installation_id, _ = make_installation(db, keyring, "intercom", "ws1")
-    add_enrichment(db, installation_id, "555")
+    if memory:
+        articles = [i for i in KNOWLEDGE if i["kind"] == "article"]
+        add_enrichment(db, installation_id, "555",
+                       knowledge=add_knowledge(db, installation_id, articles),
+                       settings={"routing": ROUTING})
+    else:
+        add_enrichment(db, installation_id, "555")
     base = serve_app(app)
     page.get(f"{base}/_test/stubs/canvas-renderer.html?" + stub_query(
         secret=INTERCOM_SECRET, workspace="ws1", conversationId="555", adminId="814",
@@ -81,3 +95,19 @@ def test_spanish_teammate_gets_spanish_components(app, serve_app, page, db, keyr
     open_app(app, serve_app, page, db, keyring, locale="es")
     assert "Sentimiento" in text_of(page, "sentiment")
     assert text_of(page, "insert_reply") == "Insertar en la respuesta"
+
+
+def test_teammate_sees_suggested_articles_as_links_and_the_group(app, serve_app, page, db,
+                                                                 keyring, screenshot):
+    open_app(app, serve_app, page, db, keyring, memory=True)
+    assert text_of(page, "routing") == "Suggested group: Billing"
+    first = page.find_element(By.CSS_SELECTOR, '[data-id="rec_0"] a')
+    assert first.text == "Why was I charged twice?"
+    assert first.get_attribute("href") == "https://help.acme.example/articles/101"
+    assert text_of(page, "rec_0").endswith("\u2022 article")
+    assert "Matched: charged" in text_of(page, "rec_0")
+    assert len(page.find_elements(By.CSS_SELECTOR, '[data-id^="rec_"]')) == 2
+    # Intercom has no macros to apply: links only.
+    assert not page.find_elements(By.CSS_SELECTOR, '[data-id^="rec_"] button')
+    page.execute_script("document.querySelector('[data-id=\"routing\"]').scrollIntoView()")
+    screenshot("sidebar-intercom-recommendations")

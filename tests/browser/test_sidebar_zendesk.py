@@ -11,7 +11,7 @@ from sqlalchemy import select
 from integration.store.models import AgentFeedback
 from tests.browser import sidebar_harness
 from tests.browser.sidebar_harness import stub_query, wait_for, wait_until
-from tests.sidebar.helpers import add_enrichment, make_installation
+from tests.sidebar.helpers import ROUTING, add_enrichment, add_knowledge, make_installation
 
 
 @pytest.fixture
@@ -19,10 +19,16 @@ def page(page):
     yield from sidebar_harness.sidebar_sized(page)
 
 
-def open_sidebar(app, serve_app, page, db, keyring, *, locale="en", editor_text=""):
+def open_sidebar(app, serve_app, page, db, keyring, *, locale="en", editor_text="",
+                 memory=False):
+    """memory=True: the enrichment recommends from a small help centre and routes."""
     sidebar_harness.mount(app)
     installation_id, secret = make_installation(db, keyring, "zendesk", "acme")
-    add_enrichment(db, installation_id, "42")
+    if memory:
+        add_enrichment(db, installation_id, "42", knowledge=add_knowledge(db, installation_id),
+                       settings={"routing": ROUTING})
+    else:
+        add_enrichment(db, installation_id, "42")
     base = serve_app(app)
     app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"], public_url=base)
     page.get(f"{base}/_test/zendesk/iframe.html?" + stub_query(
@@ -94,3 +100,36 @@ def test_sidebar_speaks_the_agents_language(app, serve_app, page, db, keyring):
     assert text_of(page, "#insert-reply") == "Insérer dans la réponse"
     assert "Était-ce juste" in text_of(page, "#label-sentiment")
     assert page.execute_script("return document.documentElement.lang") == "fr"
+
+
+def test_agent_sees_suggested_articles_and_group_and_applies_the_macro(app, serve_app, page, db,
+                                                                       keyring, screenshot):
+    open_sidebar(app, serve_app, page, db, keyring, memory=True)
+    items = page.find_elements(By.CSS_SELECTOR, "#recommendations li.recommendation")
+    assert [i.get_attribute("data-id") for i in items] and len(items) == 3
+    link = page.find_element(By.CSS_SELECTOR, '#recommendations li[data-id="101"] a')
+    assert link.text == "Why was I charged twice?"
+    assert link.get_attribute("href") == "https://help.acme.example/articles/101"
+    assert text_of(page, '#recommendations li[data-id="101"] .why').startswith(
+        "Matched: charged")
+    assert text_of(page, "#routing-group") == "Suggested group: Billing"
+    assert "rule 2" in text_of(page, "#routing")
+    # Only the macro can be applied; articles are links.
+    [button] = page.find_elements(By.CSS_SELECTOR, "#recommendations button.use-macro")
+    assert button.text == "Apply macro"
+    assert button.find_element(By.XPATH, "..").get_attribute("data-id") == "901"
+    page.execute_script("document.getElementById('routing').scrollIntoView()")
+    screenshot("sidebar-zendesk-recommendations")
+    button.click()
+    invoked = wait_until(page, "return window.__zafCalls.filter(c => c[0] === 'invoke'"
+                               " && c[1] === 'macro')")
+    assert invoked == [["invoke", "macro", 901]]
+    assert text_of(page, "#flash") == "Macro applied to the ticket."
+
+
+def test_suggestions_speak_the_agents_language(app, serve_app, page, db, keyring):
+    open_sidebar(app, serve_app, page, db, keyring, locale="de", memory=True)
+    heading = page.find_element(By.CSS_SELECTOR, "#recommendations h3")
+    assert heading.get_attribute("textContent") == "Vorgeschlagene Artikel"   # CSS upper-cases
+    assert text_of(page, "#routing-group") == "Vorgeschlagene Gruppe: Billing"
+    assert text_of(page, "#recommendations button.use-macro") == "Makro anwenden"

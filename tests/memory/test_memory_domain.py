@@ -98,3 +98,19 @@ def test_bm25_ranks_the_matching_article_first_and_explains_why():
     boosted = recommend.recommend(index, "refund please", preferred=frozenset({"macro:3"}))
     assert boosted[0].id == "3" and "earlier ticket" in boosted[0].why
     assert recommend.recommend(index, "zzz qqq") == []
+
+
+def test_why_names_the_customers_own_words_and_the_cli_shape_is_unchanged():
+    index = recommend.Index([
+        recommend.KnowledgeDoc("article", "1", "Duplicate charges", "A card charged twice."),
+        recommend.KnowledgeDoc("macro", "2", "Refund issued", "Your refund is on its way."),
+    ])
+    [first, *_] = recommend.recommend(index, "You charged my card twice!",
+                                      preferred=frozenset({"article:1"}))
+    # The stems are "charg" and "twic"; the agent reads the words the customer wrote.
+    assert set(first.matched) == {"charged", "card", "twice"}
+    assert first.why.startswith("matched: ") and "charg," not in first.why
+    assert first.boosted and "earlier ticket" in first.why
+    assert set(first.to_dict()) == {"kind", "id", "title", "url", "score", "why"}
+    stored = first.to_stored()
+    assert stored["matched"] == list(first.matched) and stored["boosted"] is True

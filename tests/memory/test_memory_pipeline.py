@@ -142,3 +142,22 @@ def test_forget_leaves_no_row_mentioning_the_requester(app, db, sandbox, vendor_
     assert _rows_mentioning(db, ["lee@example.org"]) or True     # others are untouched:
     with db.session() as session:
         assert [r.ticket_id for r in session.scalars(select(CustomerMessage))] == [keep]
+
+
+def test_customers_show_gives_each_timeline_entry_its_resolution(app, db, sandbox,
+                                                                 vendor_install):
+    from integration.cli import main
+    installation, _ = vendor_install("zendesk")
+    for body in (BILLING_1, "Thanks, that fixed it: the problem is solved now."):
+        ticket = new_ticket(sandbox, "zendesk", "acme", body, email="dana@example.org")
+        process_ticket(app, db, installation, ticket)
+    with db.session() as session:
+        requester = session.scalars(select(CustomerMessage.requester_id)).first()
+    result = CliRunner().invoke(main, ["customers", "show", "--installation", installation,
+                                       "--requester", requester, "--json"],
+                                env={"DATABASE_URL": db.engine.url.render_as_string(
+                                    hide_password=False)})
+    assert result.exit_code == 0, result.output
+    timeline = json.loads(result.output)["timeline"]
+    assert [entry["resolved"] for entry in timeline] == [False, True]
+    assert "resolved" in timeline[1]["flags"] and timeline[0]["topic"] == "billing"

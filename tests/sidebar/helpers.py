@@ -8,7 +8,7 @@ import time
 import jwt
 
 from connectors.base import Ticket
-from integration.pipeline.enrichment import plan_enrichment
+from integration.pipeline.enrichment import MemoryContext, plan_enrichment
 from integration.pipeline.process import _stored_analysis
 from integration.store import feedback, installations
 from integration.store.models import Enrichment
@@ -29,18 +29,48 @@ def make_installation(db, keyring, provider: str, account: str) -> tuple[str, st
         return row.id, feedback.sidebar_secret(session, keyring, row)
 
 
+# A small help centre for ANGRY ("charged twice … my refund"): two matching articles, a
+# matching macro (a canned response in Freshdesk), and one that must not be suggested.
+KNOWLEDGE = [
+    {"kind": "article", "external_id": "101", "title": "Why was I charged twice?",
+     "body": "A duplicate charge on your card is reversed within a day.",
+     "url": "https://help.acme.example/articles/101"},
+    {"kind": "article", "external_id": "102", "title": "When will I get my refund?",
+     "body": "Refunds reach the card within five to ten days.",
+     "url": "https://help.acme.example/articles/102"},
+    {"kind": "macro", "external_id": "901", "title": "Refund issued",
+     "body": "Your refund is on its way: refunds reach the card within five to ten days.",
+     "url": None},
+    {"kind": "article", "external_id": "103", "title": "Resetting your password",
+     "body": "Use the reset link in the email.", "url": "https://help.acme.example/articles/103"},
+]
+ROUTING = {"mode": "suggest", "rules": [{"when": {"topic": "account_access"}, "group": "Accounts"},
+                                        {"when": {"topic": ["billing", "refund"]},
+                                         "group": "Billing"}]}
+
+
+def add_knowledge(db, installation_id: str, items: list[dict] = KNOWLEDGE):
+    """Index `items` for the installation; returns its BM25 index, built as processing does."""
+    from integration.pipeline.memory import knowledge_index
+    from integration.store import knowledge
+    knowledge.replace_all(db, installation_id, items)
+    return knowledge_index(db, installation_id)
+
+
 def add_enrichment(db, installation_id: str, ticket_id: str, message: str = ANGRY,
                    name: str = "Rachel Green", priority_written: str | None = "high",
-                   tags_written: tuple[str, ...] | None = None) -> int:
-    """Store what the pipeline stores for one processed customer message."""
+                   tags_written: tuple[str, ...] | None = None, settings: dict | None = None,
+                   knowledge=None, written: dict | None = None) -> int:
+    """Store what the pipeline stores for one processed customer message (with `knowledge`,
+    an index from add_knowledge, it recommends; with routing `settings`, it routes)."""
     ticket = Ticket(id=ticket_id, subject="Charged twice", latest_message=message,
                     latest_message_id=f"m-{ticket_id}", latest_message_author_id="c1",
                     requester_name=name, tags=(), priority="normal", version="v1")
-    plan = plan_enrichment(ticket, {})
+    plan = plan_enrichment(ticket, settings or {}, MemoryContext(knowledge=knowledge))
     written = {"tags": list(tags_written if tags_written is not None
                             else plan.enrichment.add_tags),
                "priority": priority_written, "fields": {}, "note": True, "reply": False,
-               "already_applied": False}
+               "already_applied": False, **(written or {})}
     with db.session() as session:
         row = Enrichment(installation_id=installation_id, ticket_id=ticket_id,
                          ticket_version="v1", analyzer_version="test",

@@ -50,6 +50,14 @@
     }
   };
 
+  // A recommended macro is applied as the agent would from the macro menu: the ticket
+  // sidebar's `macro` action (ZAF), with the macro's id; the agent reviews, then submits.
+  var macros = {
+    kind: 'kind_macro', action: 'apply_macro', done: 'macro_applied',
+    available: function () { return true; },
+    run: function (rec) { return client.invoke('macro', /^\d+$/.test(rec.id) ? Number(rec.id) : rec.id); }
+  };
+
   function start() {
     Promise.all([client.metadata(), client.context(),
       client.get(['ticket.id', 'currentUser.id', 'currentUser.locale'])]).then(function (answers) {
@@ -60,7 +68,7 @@
       return loadStrings(localeOf(data['currentUser.locale'])).then(function (strings) {
         document.documentElement.lang = localeOf(data['currentUser.locale']);
         return TactfulSidebar.start(document.getElementById('tactful'), {
-          strings: strings, api: api(data['ticket.id']), editor: editor });
+          strings: strings, api: api(data['ticket.id']), editor: editor, macros: macros });
       });
     }).then(function () { client.invoke('resize', { width: '100%', height: '640px' }); });
   }

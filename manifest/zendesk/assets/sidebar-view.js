@@ -4,6 +4,8 @@
  *   strings      the agent's language file (i18n/<locale>.json)
  *   api          {load(), feedback(label, verdict, enrichmentId), checkReply(text)}, promises
  *   editor       {insert(text), currentText()}, promises
+ *   macros       optional: what a recommended macro's button does in this helpdesk,
+ *                {kind, action, done (string keys), available(rec), run(rec) -> promise}
  * Text is always set with textContent, never as HTML: ticket content cannot inject markup.
  */
 (function (root) {
@@ -75,6 +77,59 @@
     return parts;
   }
 
+  function whyLine(s, rec) {
+    if (!rec.matched || !rec.matched.length) { return rec.why || ''; }
+    return s.matched + ': ' + rec.matched.join(', ') + (rec.boosted ? '; ' + s.helped_before : '');
+  }
+
+  function titleOf(rec) {
+    // Links only to the web: an item's URL comes from the helpdesk, never a script URL.
+    return /^https?:\/\//i.test(rec.url || '') ?
+      el('a', { href: rec.url, target: '_blank', rel: 'noopener noreferrer', text: rec.title }) :
+      el('strong', { text: rec.title });
+  }
+
+  function recommendationItem(ctx, rec) {
+    var s = ctx.strings, macros = ctx.macros;
+    var isMacro = rec.kind === 'macro';
+    var kind = isMacro ? s[(macros && macros.kind) || 'kind_macro'] : s.kind_article;
+    var item = el('li', { 'class': 'recommendation', 'data-kind': rec.kind, 'data-id': rec.id }, [
+      titleOf(rec), el('span', { 'class': 'kind', text: ' \u00b7 ' + kind }),
+      el('div', { 'class': 'why', text: whyLine(s, rec) })
+    ]);
+    if (isMacro && macros && macros.available(rec)) {
+      var button = el('button', { type: 'button', 'class': 'use-macro', text: s[macros.action] });
+      button.addEventListener('click', function () {
+        macros.run(rec).then(function () { ctx.flash(s[macros.done]); }, function () { ctx.flash(s.error); });
+      });
+      item.appendChild(button);
+    }
+    return item;
+  }
+
+  function knowledgeSection(ctx) {
+    var found = ctx.view.recommendations || [];
+    if (!found.length) { return null; }
+    return el('section', { id: 'recommendations' }, [
+      el('h3', { text: ctx.strings.recommendations }),
+      el('ul', {}, found.map(function (rec) { return recommendationItem(ctx, rec); }))
+    ]);
+  }
+
+  function routingSection(ctx) {
+    var r = ctx.view.routing, s = ctx.strings;
+    if (!r) { return null; }
+    var notes = [];
+    if (r.outcome === 'kept_existing') { notes.push(s.kept_group); }
+    if (r.rule) { notes.push(s.rule + ' ' + r.rule); }
+    return el('section', { id: 'routing' }, [
+      el('h3', { text: s.routing }),
+      el('div', { 'class': 'value', id: 'routing-group',
+        text: (r.assigned ? s.assigned_group : s.suggested_group) + ': ' + r.group }),
+      notes.length ? el('div', { 'class': 'why', text: notes.join('; ') }) : null
+    ]);
+  }
+
   function replySection(ctx) {
     var v = ctx.view, s = ctx.strings;
     var tips = el('ul', { id: 'tips' }, v.tips.map(function (tip) { return el('li', { text: tip }); }));
@@ -123,14 +178,17 @@
     if (!ctx.view) {
       rootNode.appendChild(el('p', { id: 'empty', text: ctx.strings.empty }));
     } else {
-      summary(ctx).forEach(function (part) { rootNode.appendChild(part); });
+      summary(ctx).concat([routingSection(ctx), knowledgeSection(ctx)]).forEach(function (part) {
+        if (part) { rootNode.appendChild(part); }
+      });
       rootNode.appendChild(replySection(ctx));
     }
     rootNode.appendChild(checkSection(ctx));
   }
 
   function start(rootNode, options) {
-    var ctx = { strings: options.strings, api: options.api, editor: options.editor, view: null };
+    var ctx = { strings: options.strings, api: options.api, editor: options.editor,
+      macros: options.macros || null, view: null };
     ctx.flash = function (message) { rootNode.querySelector('#flash').textContent = message; };
     return options.api.load().then(function (view) {
       ctx.view = view;

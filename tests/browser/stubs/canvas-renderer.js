@@ -84,6 +84,23 @@
         });
         node.appendChild(b);
       });
+    } else if (c.type === 'list') {
+      node = document.createElement('ul');
+      node.className = 'list';
+      c.items.forEach(function (item) {
+        var li = document.createElement('li');
+        li.setAttribute('data-id', item.id);
+        var title = document.createElement(item.action && item.action.type === 'url' ? 'a' : 'strong');
+        if (item.action && item.action.type === 'url') { title.href = item.action.url; title.target = '_blank'; }
+        title.className = 'item-title';
+        title.textContent = item.title;
+        var sub = document.createElement('div');
+        sub.className = 'item-subtitle';
+        sub.textContent = item.subtitle || '';
+        if (item.tertiary_text) { sub.textContent += ' \u2022 ' + item.tertiary_text; }
+        li.appendChild(title); li.appendChild(sub);
+        node.appendChild(li);
+      });
     } else {
       node = document.createElement('div');
       node.textContent = '[unsupported component ' + c.type + ']';

@@ -42,6 +42,18 @@
     };
   }
 
+  // The SDK inserts text, not a canned response by id: Tactful sends the canned response's
+  // indexed text (placeholders such as {{ticket.requester.name}} stay as written).
+  function cannedResponsesOf(client) {
+    return {
+      kind: 'kind_canned', action: 'insert_canned', done: 'inserted',
+      available: function (rec) { return Boolean(rec.text); },
+      run: function (rec) {
+        return client.interface.trigger('setValue', { id: 'editor', text: rec.text, replace: false });
+      }
+    };
+  }
+
   function start(client) {
     Promise.all([client.data.get('ticket'), client.data.get('loggedInUser')]).then(function (data) {
       var user = data[1].loggedInUser;
@@ -50,7 +62,7 @@
       return fetch('i18n/' + locale + '.json').then(function (r) { return r.json(); }).then(function (strings) {
         return TactfulSidebar.start(document.getElementById('tactful'), {
           strings: strings, api: tactfulApi(client, data[0].ticket.id, user.id, locale),
-          editor: editorOf(client) });
+          editor: editorOf(client), macros: cannedResponsesOf(client) });
       });
     });
   }
