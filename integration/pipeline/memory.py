@@ -3,7 +3,9 @@ remembers, routes and alerts on after the enrichment is recorded.
 
 Two calls from process.py: `prepare()` before planning and `after_enrichment()` once the
 enrichment is recorded. Everything after the record is best effort: the customer's
-note is already written, so a failure here is logged and never fails the event.
+note is already written, so a failure here is logged and never fails the event. A group
+assignment that meets a spent outbound budget or a transient vendor error is handed to
+the `tactful.routing.assign` task (`assign_later`), which tries again after the wait.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
+from connectors import registry
 from connectors.base import InstallationContext, Ticket
 from connectors.errors import ConnectorError
 from integration.domain import recommend
@@ -19,9 +22,9 @@ from integration.domain.assessment import CustomerHistory, current_entry
 from integration.domain.memory import TimelineEntry, alert_conditions, compute_signals
 from integration.domain.policy import is_vip
 from integration.logs import fields
-from integration.pipeline import alerts
+from integration.pipeline import alerts, ratelimit
 from integration.pipeline.enrichment import EnrichmentPlan, MemoryContext
-from integration.store import customers, knowledge
+from integration.store import customers, installations, knowledge
 from integration.store.db import Database
 from integration.store.models import CustomerMessage, utcnow
 
@@ -71,14 +74,16 @@ def knowledge_index(database: Database, installation_id: str) -> recommend.Index
 
 def after_enrichment(database: Database, connector, ctx: InstallationContext, ticket: Ticket,
                      plan: EnrichmentPlan,
-                     send_alert: Callable[[str, dict], None] | None) -> None:
+                     send_alert: Callable[[str, dict], None] | None,
+                     assign_later: Callable[[str, str, str, float], None] | None = None
+                     ) -> None:
     """Remember the message, assign the routed group, and queue any alert it earns."""
     try:
         remembered = _remember(database, ctx, ticket, plan)
-        if plan.route is not None and plan.route.mode == "assign":
-            _assign(connector, ctx, ticket, plan.route.group)
         if remembered and send_alert is not None:
             _queue_alerts(database, ctx, ticket, plan, send_alert)
+        if plan.route is not None and plan.route.mode == "assign":
+            _assign(connector, ctx, ticket, plan.route.group, assign_later)
     except ConnectorError as exc:
         log.warning("memory.assign-failed", extra=fields(installation=ctx.id,
                                                          error=type(exc).__name__))
@@ -102,11 +107,44 @@ def _remember(database: Database, ctx: InstallationContext, ticket: Ticket,
         "recommended": [f"{r.kind}:{r.id}" for r in plan.recommendations]})
 
 
-def _assign(connector, ctx: InstallationContext, ticket: Ticket, group: str) -> None:
+def _assign(connector, ctx: InstallationContext, ticket: Ticket, group: str,
+            assign_later: Callable[[str, str, str, float], None] | None) -> None:
     if not hasattr(connector, "assign_group"):
         return
-    outcome = connector.assign_group(ctx, str(ticket.id), group)
+    try:
+        outcome = connector.assign_group(ctx, str(ticket.id), group)
+    except ConnectorError as exc:
+        if not exc.retryable or assign_later is None:
+            raise
+        # Our budget or the vendor is busy for now: the assignment is worth a later try
+        # (assign_group never overrides a group, so a late one cannot undo a human's).
+        wait = getattr(exc, "retry_after", 0.0) or ASSIGN_BACKOFF_S
+        assign_later(ctx.id, str(ticket.id), group, wait)
+        log.info("routing.assign-deferred", extra=fields(installation=ctx.id,
+                                                         error=type(exc).__name__,
+                                                         countdown=round(wait, 2)))
+        return
     log.info("routing.assign", extra=fields(installation=ctx.id, outcome=outcome))
+
+
+ASSIGN_BACKOFF_S = 5.0
+
+
+def assign_deferred(rt, installation_id: str, ticket_id: str, group: str) -> str:
+    """The `tactful.routing.assign` task's work: assign within the installation's budget.
+
+    Raises the connector's error (RateLimited with its wait) for the task to retry."""
+    row = installations.fetch_row(rt.database, installation_id)
+    if row is None or row.status != installations.ACTIVE or row.paused:
+        return "dropped"
+    ctx = installations.context_of(row, rt.keyring, rt.database)
+    ctx.settings.setdefault("http_timeout_s", rt.http_timeout_s)
+    per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
+    with ratelimit.budget(rt.limiter, ctx.id, per_minute):
+        outcome = registry.get(ctx.provider).assign_group(ctx, ticket_id, group)
+    log.info("routing.assign", extra=fields(installation=ctx.id, outcome=outcome,
+                                            deferred=True))
+    return outcome
 
 
 def _queue_alerts(database: Database, ctx: InstallationContext, ticket: Ticket,
