@@ -25,6 +25,13 @@ def _env(name: str, default: str = "") -> str:
     return default if value is None or value.strip() == "" else value.strip()
 
 
+def _flag(name: str) -> bool:
+    value = _env(name, "0").lower()
+    if value not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {value!r}")
+    return value in ("1", "true", "yes", "on")
+
+
 def _dev_encryption_key(secret: str) -> str:
     # Derived so development data stays readable across restarts without a
     # generated file; production must set TACTFUL_ENCRYPTION_KEYS explicitly.
@@ -48,6 +55,8 @@ class Settings:
     dedup_retention_days: int = 30
     uninstall_grace_days: int = 7
     memory_retention_days: int = 180     # customer timelines (customer memory) are kept this long
+    alerts_allow_loopback: bool = False  # alerts to http://127.0.0.1 (a local receiver); never in
+                                         # production
     http_timeout_s: float = 10.0
     processing_lease_s: float = 330.0    # how long a worker holds an event before the sweep may
     retry_backoff_base_s: float = 2.0    # redeliver it; backoff doubles from the base
@@ -117,6 +126,7 @@ def load_settings(overrides: dict | None = None) -> Settings:
         payload_retention_days=int(_env("TACTFUL_PAYLOAD_RETENTION_DAYS", "7")),
         uninstall_grace_days=int(_env("TACTFUL_UNINSTALL_GRACE_DAYS", "7")),
         memory_retention_days=int(_env("TACTFUL_MEMORY_RETENTION_DAYS", "180")),
+        alerts_allow_loopback=_flag("TACTFUL_ALERTS_ALLOW_LOOPBACK"),
         intercom_client_id=_env("INTERCOM_CLIENT_ID"),
         intercom_client_secret=_env("INTERCOM_CLIENT_SECRET"),
         intercom_api_base=_env("INTERCOM_API_BASE"),
@@ -153,6 +163,9 @@ def check_settings(settings: Settings) -> None:
         raise ConfigError("TACTFUL_MAX_EVENT_AGE_H must be a positive number of hours")
     if not settings.production:
         return
+    if settings.alerts_allow_loopback:
+        raise ConfigError("TACTFUL_ALERTS_ALLOW_LOOPBACK is set: production never sends alerts "
+                          "to loopback addresses; unset it")
     if settings.secret_key == DEV_SECRET or not strong_secret(settings.secret_key):
         raise ConfigError("TACTFUL_SECRET_KEY is missing or weak: production needs a random "
                           f"value of at least {MIN_SECRET_CHARS} characters (e.g. "

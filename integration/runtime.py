@@ -60,7 +60,7 @@ def processing(app: Flask | None = None) -> process.Runtime:
         per_minute=config.rate_limit_per_minute, lease_s=config.processing_lease_s,
         backoff_base_s=config.retry_backoff_base_s, max_attempts=config.max_attempts,
         http_timeout_s=config.http_timeout_s, max_age_s=config.max_event_age_h * 3600,
-        send_alert=_alert_sender(app))
+        send_alert=_alert_sender(app), assign_later=_assign_queuer(app))
 
 
 def dispatcher(app: Flask | None = None) -> dispatch.Dispatcher:
@@ -76,3 +76,13 @@ def _alert_sender(app: Flask | None):
         return None
     return lambda installation_id, body: celery_app.send_task(
         "tactful.alert", args=[installation_id, body])
+
+
+def _assign_queuer(app: Flask | None):
+    """Queues `tactful.routing.assign` after a countdown (a spent budget, a busy vendor)."""
+    celery_app = (app or current_app).extensions.get("celery")
+    if celery_app is None:
+        return None
+    return lambda installation_id, ticket_id, group, countdown: celery_app.send_task(
+        "tactful.routing.assign", args=[installation_id, ticket_id, group],
+        countdown=max(0.0, countdown))

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from integration.pipeline import alerts, knowledge
-from integration.runtime import database, keyring, settings
+from connectors.errors import ConnectorError, RateLimited
+from integration.pipeline import alerts, knowledge, memory
+from integration.runtime import database, keyring, processing, settings
 from integration.store import customers, installations
 from integration.store.models import Installation, utcnow
 
 ALERT_RETRIES = 5
+ASSIGN_RETRIES = 5
 
 
 @shared_task(bind=True, name="tactful.alert", ignore_result=True, max_retries=ALERT_RETRIES)
@@ -23,13 +25,30 @@ def alert_task(self, installation_id: str, body: dict) -> str:
     if not url or not active:
         return "dropped"
     try:
-        alerts.send(url, body, settings().env)
+        alerts.send(url, body, settings().env,
+                    allow_loopback=settings().alerts_allow_loopback)
     except alerts.UnsafeURL:
         return "refused"        # a rule, not a hiccup: retrying cannot help
     except Exception as exc:
         # Bounded: after ALERT_RETRIES the alert is given up (it stays claimed for the day).
         raise self.retry(exc=exc, countdown=min(300, 5 * 2 ** self.request.retries)) from None
     return "sent"
+
+
+@shared_task(bind=True, name="tactful.routing.assign", ignore_result=True,
+             max_retries=ASSIGN_RETRIES)
+def routing_assign_task(self, installation_id: str, ticket_id: str, group: str) -> str:
+    """A routing assignment that met a spent budget or a busy vendor, tried again.
+
+    Bounded: after ASSIGN_RETRIES the group stays a suggestion in the note."""
+    try:
+        return memory.assign_deferred(processing(), installation_id, ticket_id, group)
+    except RateLimited as exc:
+        raise self.retry(exc=exc, countdown=max(1.0, exc.retry_after)) from None
+    except ConnectorError as exc:
+        if not exc.retryable:
+            return f"failed: {type(exc).__name__}"
+        raise self.retry(exc=exc, countdown=min(300, 5 * 2 ** self.request.retries)) from None
 
 
 @shared_task(name="tactful.knowledge.refresh", ignore_result=True)

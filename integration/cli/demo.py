@@ -34,13 +34,17 @@ class DemoRun:
     views: dict[str, dict] = field(default_factory=dict)       # ticket id -> enriched view
     stored: dict[str, dict] = field(default_factory=dict)      # ticket id -> our enrichment
     latency_ms: dict[str, float] = field(default_factory=dict)
+    memory: dict | None = None          # the memory scene's facts (demo_memory.facts)
 
     def summary(self) -> dict:
         times = sorted(self.latency_ms.values())
-        return {"provider": self.provider, "sent": len(self.sent), "enriched": len(self.views),
-                "failed": len(self.sent) - len(self.views),
-                "p50_ms": round(statistics.median(times), 1) if times else None,
-                "p95_ms": round(_percentile(times, 95), 1) if times else None}
+        out = {"provider": self.provider, "sent": len(self.sent), "enriched": len(self.views),
+               "failed": len(self.sent) - len(self.views),
+               "p50_ms": round(statistics.median(times), 1) if times else None,
+               "p95_ms": round(_percentile(times, 95), 1) if times else None}
+        if self.memory is not None:
+            out["memory"] = self.memory
+        return out
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -49,14 +53,22 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def run_demo_against(base_url: str, provider: str = "zendesk", tickets: int = 12,
-                     as_json: bool = False, app=None) -> dict:
-    """Send `tickets` sample tickets through an already running service at base_url."""
+                     as_json: bool = False, app=None, *, memory: bool = False,
+                     admin_token: str = "", skipped: dict[str, str] | None = None,
+                     sandbox=None) -> dict:
+    """Send `tickets` sample tickets through an already running service at base_url.
+
+    With `memory`, then play the memory scene (demo_memory.py): it configures its
+    installations through the service's admin API, hence `admin_token`; `skipped` names
+    helpdesks the service cannot take sandbox webhooks from, and why. `sandbox`: a
+    running sandbox to use (and leave running) instead of a new one."""
     from integration.app import create_app
     from integration.sandbox.core import VENDORS
     from integration.sandbox.server import serve_in_thread
-    owns_app = app is None
-    app = app or create_app()
-    sandbox = serve_in_thread()
+    owns_app, owns_sandbox = app is None, sandbox is None
+    # Quiet: the demo prints its own summary, and its installs would log between the lines.
+    app = app or create_app(log_level="WARNING")
+    sandbox = sandbox or serve_in_thread()
     try:
         if provider not in VENDORS:
             raise click.ClickException(f"the sandbox has no {provider!r}; "
@@ -67,12 +79,32 @@ def run_demo_against(base_url: str, provider: str = "zendesk", tickets: int = 12
         vendor.install(app, sandbox.base_url, credentials, base_url)
         run = _send_and_wait(sandbox.sandbox, vendor, account, tickets)
         run.stored = stored_enrichments(app, provider, account)
+        if not as_json:
+            _print(run, as_json)
+        if memory:
+            run.memory = _memory_scene(app, sandbox, base_url, admin_token, provider, skipped,
+                                       as_json)
     finally:
-        sandbox.stop()
+        if owns_sandbox:
+            sandbox.stop()
         if owns_app:
             app.extensions["tactful"].close()
-    _print(run, as_json)
+    if as_json:
+        _print(run, as_json)
     return run.summary()
+
+
+def _memory_scene(app, sandbox, base_url: str, admin_token: str, provider: str,
+                  skipped: dict[str, str] | None, as_json: bool) -> dict:
+    from integration.cli import demo_memory
+    if not as_json:
+        click.echo("\nMemory and foresight: a customer writing twice, a VIP about to leave, "
+                   "routing in each helpdesk ...")
+    found = demo_memory.facts(demo_memory.run_scene(app, sandbox, base_url, admin_token,
+                                                    provider, skipped))
+    if not as_json:
+        click.echo("\n".join(demo_memory.summary_lines(found)))
+    return found
 
 
 def _send_and_wait(sandbox, vendor, account: str, count: int) -> DemoRun:
@@ -201,10 +233,12 @@ def _embedded_env(data_dir: str, base_url: str) -> dict[str, str]:
 @click.option("--tickets", default=12, show_default=True, type=click.IntRange(1, 500))
 @click.option("--json", "as_json", is_flag=True,
               help='one JSON object: {"provider", "sent", "enriched", "failed", "p50_ms", '
-                   '"p95_ms"}')
+                   '"p95_ms"}, and "memory" (the scene\'s facts) when the scene ran')
 @click.option("--keep/--no-keep", default=True, show_default=True,
               help="keep the demo's data directory, to browse it in the console afterwards")
-def demo_cmd(provider: str, tickets: int, as_json: bool, keep: bool) -> None:
+@click.option("--memory/--no-memory", default=True, show_default=True,
+              help="then show customer memory, an alert, routing and recommendations")
+def demo_cmd(provider: str, tickets: int, as_json: bool, keep: bool, memory: bool) -> None:
     """Run sample tickets end to end: sandbox helpdesk -> webhook -> worker -> write-back.
 
     Starts its own sandbox, web server and worker on embedded defaults (SQLite,
@@ -218,6 +252,9 @@ def demo_cmd(provider: str, tickets: int, as_json: bool, keep: bool) -> None:
     admin_token = env["TACTFUL_ADMIN_TOKEN"] = secrets.token_urlsafe(18)
     from integration.sandbox.core import load_vendors
     env.update(getattr(load_vendors().get(provider), "service_env", {}))
+    if memory:
+        from integration.cli.demo_memory import service_env
+        env.update(service_env(environ={})[0])   # our own service: every sandbox vendor
     upgrade(env["DATABASE_URL"])
     logs = os.path.join(data_dir, "logs")
     os.makedirs(logs)
@@ -235,7 +272,8 @@ def demo_cmd(provider: str, tickets: int, as_json: bool, keep: bool) -> None:
         app = create_app(data_dir=data_dir, database_url=env["DATABASE_URL"],
                          broker_url=env["CELERY_BROKER_URL"], public_url=base_url,
                          log_level="WARNING")
-        run_demo_against(base_url, provider, tickets, as_json, app=app)
+        run_demo_against(base_url, provider, tickets, as_json, app=app, memory=memory,
+                         admin_token=admin_token)
     finally:
         for child in children:
             processes.stop(child)

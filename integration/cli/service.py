@@ -66,6 +66,7 @@ def run_cmd(host: str, port: int, demo: bool, demo_tickets: int) -> None:
     if not admin_token and not settings.production:
         # A laptop run: a fresh token for the console, printed below, gone with the run.
         admin_token = env["TACTFUL_ADMIN_TOKEN"] = secrets.token_urlsafe(18)
+    memory_scene = _memory_scene_env(env) if demo and not settings.production else None
     # Tied to this process: if it is killed, even by SIGKILL, web and worker stop too.
     children = [
         processes.start(processes.web_cmd(host, port), env, os.path.join(log_dir, "web.log"),
@@ -76,7 +77,7 @@ def run_cmd(host: str, port: int, demo: bool, demo_tickets: int) -> None:
     try:
         _report_ready(f"http://{host}:{port}", children[0], log_dir)
         if demo:
-            _run_demo(f"http://{host}:{port}", demo_tickets)
+            _run_demo(f"http://{host}:{port}", demo_tickets, admin_token, memory_scene)
         _print_console(f"http://{host}:{port}", admin_token)
         click.echo("Tactful is running. Press Ctrl-C to stop.")
         _wait_for(children)
@@ -100,13 +101,28 @@ def _print_console(base: str, admin_token: str) -> None:
         click.echo("Set TACTFUL_ADMIN_TOKEN to sign in to the console.")
 
 
-def _run_demo(base: str, tickets: int) -> None:
+def _memory_scene_env(env: dict[str, str]) -> dict[str, str] | None:
+    """Add what the demo's memory scene needs to the service's environment (a loopback
+    alert receiver, the sandbox's Intercom app); returns the helpdesks it must leave out."""
+    try:
+        from integration.cli.demo_memory import service_env
+    except ModuleNotFoundError:
+        return None
+    extra, skipped = service_env()
+    env.update(extra)
+    return skipped
+
+
+def _run_demo(base: str, tickets: int, admin_token: str,
+              memory_skipped: dict[str, str] | None) -> None:
     try:
         from integration.cli.demo import run_demo_against
     except ModuleNotFoundError:
         click.echo("(no demo in this build)")
         return
-    run_demo_against(base, provider="zendesk", tickets=tickets, as_json=False)
+    run_demo_against(base, provider="zendesk", tickets=tickets, as_json=False,
+                     memory=memory_skipped is not None, admin_token=admin_token,
+                     skipped=memory_skipped)
 
 
 def _wait_for(children) -> None:

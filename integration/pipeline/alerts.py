@@ -9,8 +9,10 @@ Celery task (tasks/alerts.py) with bounded retries.
 URL rule: https only, and the host (a literal or every address it resolves to) may not
 be private, loopback, link-local, multicast, reserved or unspecified: an admin-set URL
 must not reach into our own network (SSRF). The rule is checked when the settings are
-saved and again, after DNS resolution, just before each send. With TACTFUL_ENV=test,
-and only then, http and loopback addresses are allowed, for a local test receiver.
+saved and again, after DNS resolution, just before each send. Http and loopback
+addresses are allowed only for a local receiver: with TACTFUL_ENV=test, or with
+TACTFUL_ALERTS_ALLOW_LOOPBACK outside production (the demo's receiver); private and
+link-local addresses stay refused even then.
 """
 from __future__ import annotations
 
@@ -47,22 +49,27 @@ class AlertSettingsSchema(Schema):
     on = fields.List(fields.Str(validate=validate.OneOf(CONDITIONS)),
                      load_default=lambda: list(CONDITIONS))
 
-    def __init__(self, *args, env: str = "production", resolve: bool = False, **kwargs):
+    def __init__(self, *args, env: str = "production", resolve: bool = False,
+                 allow_loopback: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.env, self.resolve = env, resolve
+        self.env, self.resolve, self.allow_loopback = env, resolve, allow_loopback
 
     def load(self, data, **kwargs):
         loaded = super().load(data, **kwargs)
         try:
-            check_url(loaded["webhook_url"], self.env, resolve=self.resolve)
+            check_url(loaded["webhook_url"], self.env, resolve=self.resolve,
+                      allow_loopback=self.allow_loopback)
         except UnsafeURL as exc:
             raise ValidationError({"webhook_url": [str(exc)]}) from None
         return loaded
 
 
-def check_url(url: str, env: str, *, resolve: bool = True) -> None:
-    """Raise UnsafeURL unless `url` may receive alerts (see the module docstring)."""
-    relaxed = env == "test"
+def check_url(url: str, env: str, *, resolve: bool = True,
+              allow_loopback: bool = False) -> None:
+    """Raise UnsafeURL unless `url` may receive alerts (see the module docstring).
+
+    `allow_loopback` (TACTFUL_ALERTS_ALLOW_LOOPBACK) never relaxes production."""
+    relaxed = env == "test" or (allow_loopback and env != "production")
     parts = urlsplit(url)
     if parts.scheme != "https" and not (relaxed and parts.scheme == "http"):
         raise UnsafeURL("alert webhook_url must use https")
@@ -133,9 +140,10 @@ def payload(condition: str, *, ticket_id: str, account: str, provider: str,
 
 
 def send(url: str, body: dict, env: str,
-         post: Callable[..., requests.Response] | None = None) -> int:
+         post: Callable[..., requests.Response] | None = None, *,
+         allow_loopback: bool = False) -> int:
     """POST the alert after re-checking the URL; raises on a refused or failed send."""
-    check_url(url, env, resolve=True)
+    check_url(url, env, resolve=True, allow_loopback=allow_loopback)
     response = (post or requests.post)(url, json=body, timeout=SEND_TIMEOUT_S,
                                        allow_redirects=False)
     if response.status_code >= 300:

@@ -3,7 +3,9 @@ remembers, routes and alerts on after the enrichment is recorded.
 
 Two calls from process.py: `prepare()` before planning and `after_enrichment()` once the
 enrichment is recorded. Everything after the record is best effort: the customer's
-note is already written, so a failure here is logged and never fails the event.
+note is already written, so a failure here is logged and never fails the event. A group
+assignment that meets a spent outbound budget or a transient vendor error is handed to
+the `tactful.routing.assign` task (`assign_later`), which tries again after the wait.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
+from connectors import registry
 from connectors.base import InstallationContext, Ticket
 from connectors.errors import ConnectorError
 from integration.domain import recommend
@@ -19,16 +22,16 @@ from integration.domain.assessment import CustomerHistory, current_entry
 from integration.domain.memory import TimelineEntry, alert_conditions, compute_signals
 from integration.domain.policy import is_vip
 from integration.logs import fields
-from integration.pipeline import alerts
+from integration.pipeline import alerts, ratelimit
 from integration.pipeline.enrichment import EnrichmentPlan, MemoryContext
-from integration.store import customers, enrichments, knowledge
+from integration.store import customers, enrichments, installations, knowledge
 from integration.store.db import Database
 from integration.store.models import CustomerMessage, utcnow
 
 log = logging.getLogger("tactful.memory")
 HISTORY_DAYS = 90
 # Besides connectors.base's assigned / kept_existing / unknown_group.
-ASSIGN_UNSUPPORTED, ASSIGN_FAILED = "unsupported", "failed"
+ASSIGN_UNSUPPORTED, ASSIGN_FAILED, ASSIGN_DEFERRED = "unsupported", "failed", "deferred"
 
 
 def prepare(database: Database, ctx: InstallationContext, ticket: Ticket) -> MemoryContext:
@@ -73,19 +76,22 @@ def knowledge_index(database: Database, installation_id: str) -> recommend.Index
 
 def after_enrichment(database: Database, connector, ctx: InstallationContext, ticket: Ticket,
                      plan: EnrichmentPlan, send_alert: Callable[[str, dict], None] | None,
-                     event_id: int | None = None) -> None:
-    """Remember the message, assign the routed group, and queue any alert it earns.
+                     event_id: int | None = None,
+                     assign_later: Callable[[str, str, str, float], None] | None = None
+                     ) -> None:
+    """Remember the message, queue any alert it earns, and assign the routed group.
 
-    The assignment's outcome is added to the enrichment `event_id` recorded, for the
-    sidebar ("Assigned to …" only when the group really was set)."""
+    Alerts go first, so a failing assignment can never skip one. The assignment's
+    outcome is added to the enrichment `event_id` recorded, for the sidebar ("Assigned
+    to …" only when the group really was set)."""
     try:
         remembered = _remember(database, ctx, ticket, plan)
-        if plan.route is not None and plan.route.mode == "assign":
-            outcome = _assign(connector, ctx, ticket, plan.route.group)
-            if event_id is not None:
-                enrichments.add_written(database, ctx.id, event_id, group=outcome)
         if remembered and send_alert is not None:
             _queue_alerts(database, ctx, ticket, plan, send_alert)
+        if plan.route is not None and plan.route.mode == "assign":
+            outcome = _assign(connector, ctx, ticket, plan.route.group, assign_later)
+            if event_id is not None:
+                enrichments.add_written(database, ctx.id, event_id, group=outcome)
     except Exception:   # memory must never fail an enrichment that is already written
         log.exception("memory.after-enrichment-failed", extra=fields(installation=ctx.id))
 
@@ -106,18 +112,49 @@ def _remember(database: Database, ctx: InstallationContext, ticket: Ticket,
         "recommended": [f"{r.kind}:{r.id}" for r in plan.recommendations]})
 
 
-def _assign(connector, ctx: InstallationContext, ticket: Ticket, group: str) -> str:
-    """assigned / kept_existing / unknown_group, or unsupported / failed. A failure is
-    logged, not raised: the alerts after it still go out."""
+def _assign(connector, ctx: InstallationContext, ticket: Ticket, group: str,
+            assign_later: Callable[[str, str, str, float], None] | None) -> str:
+    """assigned / kept_existing / unknown_group, or unsupported / deferred / failed.
+
+    A spent budget or a busy vendor queues the assignment for later (assign_group never
+    overrides a group, so a late one cannot undo a human's); any other failure is logged,
+    not raised, so nothing after it is skipped."""
     if not hasattr(connector, "assign_group"):
         return ASSIGN_UNSUPPORTED
     try:
         outcome = connector.assign_group(ctx, str(ticket.id), group)
     except ConnectorError as exc:
+        if exc.retryable and assign_later is not None:
+            wait = getattr(exc, "retry_after", 0.0) or ASSIGN_BACKOFF_S
+            assign_later(ctx.id, str(ticket.id), group, wait)
+            log.info("routing.assign-deferred", extra=fields(installation=ctx.id,
+                                                             error=type(exc).__name__,
+                                                             countdown=round(wait, 2)))
+            return ASSIGN_DEFERRED
         log.warning("memory.assign-failed", extra=fields(installation=ctx.id,
                                                          error=type(exc).__name__))
         return ASSIGN_FAILED
     log.info("routing.assign", extra=fields(installation=ctx.id, outcome=outcome))
+    return outcome
+
+
+ASSIGN_BACKOFF_S = 5.0
+
+
+def assign_deferred(rt, installation_id: str, ticket_id: str, group: str) -> str:
+    """The `tactful.routing.assign` task's work: assign within the installation's budget.
+
+    Raises the connector's error (RateLimited with its wait) for the task to retry."""
+    row = installations.fetch_row(rt.database, installation_id)
+    if row is None or row.status != installations.ACTIVE or row.paused:
+        return "dropped"
+    ctx = installations.context_of(row, rt.keyring, rt.database)
+    ctx.settings.setdefault("http_timeout_s", rt.http_timeout_s)
+    per_minute = int(ctx.settings.get("rate_limit_per_minute") or rt.per_minute)
+    with ratelimit.budget(rt.limiter, ctx.id, per_minute):
+        outcome = registry.get(ctx.provider).assign_group(ctx, ticket_id, group)
+    log.info("routing.assign", extra=fields(installation=ctx.id, outcome=outcome,
+                                            deferred=True))
     return outcome
 
 

@@ -54,6 +54,8 @@ class Runtime:
     max_age_s: float = 48 * 3600  # a still-waiting event older than this is dead-lettered
     calls_per_ticket: int = 5     # vendor calls one enrichment typically makes (reservations)
     send_alert: Callable[[str, dict], None] | None = None   # queues a proactive alert
+    # queues a group assignment for later (installation, ticket, group, countdown seconds)
+    assign_later: Callable[[str, str, str, float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -301,7 +303,7 @@ def _enrich(rt: Runtime, connector, ctx: InstallationContext, event: Event,
                "reply": result.reply_sent, "already_applied": result.already_applied}
     _record(rt, ctx, event, ticket, plan, written)
     memory.after_enrichment(rt.database, connector, ctx, ticket, plan, rt.send_alert,
-                            event_id=event.id)
+                            event_id=event.id, assign_later=rt.assign_later)
     return Outcome(EventStatus.DONE)
 
 

@@ -169,8 +169,9 @@ def _validate_sections(loaded: dict) -> None:
         if schema_cls is None:
             continue
         # Alert URLs are checked against the environment's rule, after DNS resolution.
-        schema = schema_cls(env=settings().env, resolve=True) if section == "alerts" \
-            else schema_cls()
+        schema = schema_cls(env=settings().env, resolve=True,
+                            allow_loopback=settings().alerts_allow_loopback) \
+            if section == "alerts" else schema_cls()
         try:
             loaded[section] = schema.load(loaded[section])
         except ValidationError as exc:

@@ -63,12 +63,23 @@ def test_production_with_proper_settings_starts(complete_production):
     ("TACTFUL_PUBLIC_URL", "http://tactful.example.com"),
     ("DATABASE_URL", "sqlite:////var/lib/tactful/tactful.sqlite"),
     ("CELERY_BROKER_URL", "tactful-sqla+sqlite:////var/lib/tactful/broker.sqlite"),
+    ("TACTFUL_ALERTS_ALLOW_LOOPBACK", "1"),              # alerts into our own host
 ])
 def test_production_refuses_each_unsafe_setting_by_name(complete_production, variable, value):
     """Issue 13 finding 11: each of these used to start."""
     complete_production.setenv(variable, value)
     with pytest.raises(ConfigError, match=variable.split("_URL")[0] if variable ==
                        "CELERY_BROKER_URL" else variable):
+        load_settings()
+
+
+def test_alerts_allow_loopback_is_off_unless_set_and_must_be_a_flag(monkeypatch):
+    monkeypatch.delenv("TACTFUL_ALERTS_ALLOW_LOOPBACK", raising=False)
+    assert load_settings().alerts_allow_loopback is False
+    monkeypatch.setenv("TACTFUL_ALERTS_ALLOW_LOOPBACK", "yes")
+    assert load_settings().alerts_allow_loopback is True
+    monkeypatch.setenv("TACTFUL_ALERTS_ALLOW_LOOPBACK", "maybe")
+    with pytest.raises(ConfigError, match="TACTFUL_ALERTS_ALLOW_LOOPBACK"):
         load_settings()
 
 

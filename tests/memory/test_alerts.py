@@ -47,6 +47,22 @@ def test_test_env_allows_loopback_http_but_still_refuses_private_networks():
         alerts.check_url("http://127.0.0.1:8123/alerts", "development", resolve=False)
 
 
+def test_allow_loopback_relaxes_development_only_and_never_private_networks():
+    """TACTFUL_ALERTS_ALLOW_LOOPBACK (the demo's local receiver) is not a way round the
+    rule in production, nor to a private network anywhere."""
+    alerts.check_url("http://127.0.0.1:8123/alerts", "development", resolve=False,
+                     allow_loopback=True)
+    for url in ("http://127.0.0.1:8123/alerts", "https://127.0.0.1/alerts"):
+        with pytest.raises(alerts.UnsafeURL):
+            alerts.check_url(url, "production", resolve=False, allow_loopback=True)
+    for url in ("http://10.0.0.5/alerts", "http://169.254.169.254/latest"):
+        with pytest.raises(alerts.UnsafeURL):
+            alerts.check_url(url, "development", resolve=False, allow_loopback=True)
+    schema = alerts.AlertSettingsSchema(env="development", allow_loopback=True)
+    assert schema.load({"webhook_url": "http://127.0.0.1:8123/alerts"})["on"] == list(
+        alerts.CONDITIONS)
+
+
 def test_admin_api_rejects_an_unsafe_alert_url_with_the_reason(app, client, db):
     import dataclasses
     app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"], admin_token="t0k")
@@ -63,6 +79,22 @@ def test_admin_api_rejects_an_unsafe_alert_url_with_the_reason(app, client, db):
                         headers={"Authorization": "Bearer t0k"},
                         json={"routing": {"rules": [{"when": {"colour": "red"}, "group": "x"}]}})
     assert answer.status_code == 400 and "routing" in answer.get_json()["reasons"]
+
+
+@pytest.mark.parametrize("allow, status", [(False, 400), (True, 200)])
+def test_admin_api_takes_a_loopback_alert_url_in_development_only_when_allowed(
+        app, client, db, allow, status):
+    import dataclasses
+    app.config["TACTFUL"] = dataclasses.replace(app.config["TACTFUL"], admin_token="t0k",
+                                                env="development", alerts_allow_loopback=allow)
+    from integration.store.models import Installation
+    with db.session() as session:
+        session.add(Installation(id="in_x", provider="zendesk", account="acme", settings={},
+                                 remote={}))
+    answer = client.put("/api/admin/installations/in_x/settings",
+                        headers={"Authorization": "Bearer t0k"},
+                        json={"alerts": {"webhook_url": "http://127.0.0.1:8123/alerts"}})
+    assert answer.status_code == status, answer.get_json()
 
 
 @pytest.fixture
