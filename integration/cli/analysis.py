@@ -151,18 +151,53 @@ def eval_cmd(files, settings_path):
               type=click.Choice(["es", "fr", "de", "pt", "it", "ar", "hi"]),
               help="Train this language's sentiment model from UMSAB instead (repeatable); "
                    "C and class offsets are chosen on the dev split.")
-def train_cmd(data, out, c_value, languages):
+@click.option("--support", "support", is_flag=True,
+              help="Train the support heads (sarcasm, abusive, urgent, resolved) from the "
+                   "project's own labelled messages in tests/data instead (their holdout "
+                   "and blind splits are never trained on).")
+def train_cmd(data, out, c_value, languages, support):
     """Retrain the shipped model from GoEmotions, or a language's from UMSAB (`train` extra)."""
     from integration.domain.analysis.evaluate import shared_dir
     from integration.domain.analysis.model import MODEL_PATH
     from integration.domain.analysis.train import DEFAULT_C, train
 
+    if support:
+        _train_heads(data, out)
+        return
     if languages:
         _train_languages(languages, shared_dir(), out)
         return
     data = data or shared_dir() / "train" / "goemotions.train.jsonl"
     summary = train(data, out or MODEL_PATH, c_value=c_value or DEFAULT_C)
     click.echo(json.dumps(summary))
+
+
+def _train_heads(data, out) -> None:
+    from pathlib import Path
+
+    from integration.domain.analysis.heads import HEADS_PATH
+    from integration.domain.analysis.train import train_heads
+
+    if data:
+        paths = [Path(data)]
+    else:
+        here = Path(__file__).parents[2] / "tests" / "data"
+        paths = [here / "realistic_messages.jsonl", here / "support_train.jsonl"]
+        if not all(p.exists() for p in paths):
+            raise click.UsageError("the labelled messages are in a source checkout's tests/data:"
+                                   " give --data FILE (JSONL as tests/data/realistic_messages"
+                                   ".jsonl)")
+    from integration.domain.analysis.evaluate import shared_dir
+    from integration.domain.analysis.train import sincere_sample
+
+    goemotions = shared_dir() / "train" / "goemotions.train.jsonl"
+    if not goemotions.exists():
+        raise click.UsageError(f"{goemotions} not found (set TACTFUL_SHARED_DIR): the "
+                               "sarcasm head also learns from sincere GoEmotions comments")
+    extra = sincere_sample(goemotions)
+    click.echo(f"training the support heads on {len(paths)} file(s) and {len(extra)} "
+               "sincere GoEmotions comments", err=True)
+    click.echo(json.dumps(train_heads(paths, out or HEADS_PATH, extra)))
 
 
 def _train_languages(languages, shared, out_dir) -> None:

@@ -138,15 +138,19 @@ def test_weak_evidence_alone_leaves_the_topic_generic():
     assert analyze("I tried to pay this morning.").topic == "other"
 
 
-def test_realistic_set_floors_hold_on_all_and_the_holdout_is_reported():
+def test_realistic_set_floors_hold_on_the_messages_never_trained_on():
+    """The learned heads train on the `dev` split (and tests/data/support_train.jsonl), so
+    the floors are asserted where they mean something: the `holdout` split, never looked
+    at while writing cues, and the `blind` split, written by someone who never saw the
+    analyzer. `all` is reported as well."""
     report = evaluate_files([REALISTIC])[str(REALISTIC)]
-    every = report["all"]
-    assert every["n"] >= 300
-    assert every["sarcasm_read_negative"] >= 0.70
-    assert every["abusive"]["f1"] >= 0.85
-    assert every["urgency_high"]["f1"] >= 0.80
-    assert every["resolved"]["f1"] >= 0.85
-    assert {"dev", "holdout"} <= set(report)
-    for split in ("dev", "holdout"):
+    assert report["all"]["n"] >= 500
+    for split in ("holdout", "blind"):
+        held = report[split]
+        assert held["sarcasm_read_negative"] >= 0.70, split
+        assert held["abusive"]["f1"] >= 0.85, split
+        assert held["urgency_high"]["f1"] >= 0.80, split
+        assert held["resolved"]["f1"] >= 0.85, split
+    for split in ("all", "dev", "holdout", "blind"):
         assert {"sentiment", "sarcasm_read_negative", "abusive", "urgency_high", "resolved",
                 "topic"} <= set(report[split])

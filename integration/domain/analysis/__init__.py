@@ -7,21 +7,29 @@ messages in the ticket for the sentiment trend and thread-level signals.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from . import heads
 from .emotions import score_emotions
 from .reading import Reading, read_message
 from .sarcasm import detect_sarcasm
 from .sentiment import score_sentiment
 from .settings import AnalysisSettings, AnalysisSettingsSchema, resolve_settings
-from .signals import detect_flags, detect_resolved, detect_urgency
+from .signals import detect_flags, detect_resolved, detect_urgency, unsettles
 from .thread import apply_thread
 from .topic import detect_topic
 from .types import EMOTIONS, FLAGS, Analysis, Sentiment
 
-ANALYZER_VERSION = "1.1.0"
+ANALYZER_VERSION = "1.2.0"
 # Sarcasm is frustration aimed at the situation the praise names.
 SARCASM_FRUSTRATION = 0.6
+# Where an insult leaves the sentiment score at least (it is negative whatever else it says).
+ABUSE_SCORE = 0.3
+
+# What keeps a learned verdict from applying (see _learned).
+_TURN = re.compile(r"\b(?:but|however|although|though)\b")
+_STILL_OPEN = re.compile(r"\?|\b(?:but|however|although|though|except|still|only)\b")
 
 __all__ = ["ANALYZER_VERSION", "Analysis", "AnalysisSettingsSchema", "analyze", "analyze_reading"]
 
@@ -43,20 +51,38 @@ def _unsupported(reading: Reading, resolved: AnalysisSettings) -> Analysis:
 
 
 def analyze_reading(reading: Reading, resolved: AnalysisSettings) -> Analysis:
-    """Every label, from one reading of one message."""
+    """Every label, from one reading of one message.
+
+    The cue rules decide first; a learned head (heads.py) that fires raises its label
+    too, with the words that pushed it as evidence.
+    """
     if not reading.supported:
         return _unsupported(reading, resolved)
     sarcasm = detect_sarcasm(reading)
+    if not sarcasm and _learned(reading, "sarcasm") and not _learned(reading, "resolved"):
+        sarcasm = _head_evidence(reading, "sarcasm")
     sentiment, sentiment_words = score_sentiment(reading, sarcasm)
     emotions, detected, evidence = score_emotions(
         reading.hits, reading.model, resolved.thresholds,
         extra={"frustration": (SARCASM_FRUSTRATION, sarcasm)} if sarcasm else None,
         muted=frozenset({"gratitude"}) if sarcasm else frozenset())
     settled = detect_resolved(reading.hits, reading.lowered, sarcasm, detected)
+    if not settled and not sarcasm and _learned(reading, "resolved"):
+        settled = _head_evidence(reading, "resolved")
     topic, topic_words = detect_topic(reading.lowered, resolved.taxonomy, sentiment.label,
                                       reading.language)
+    abusive = _head_evidence(reading, "abusive") if _learned(reading, "abusive") else []
+    if abusive and sentiment.label != "negative":
+        # An insult aimed at the agent or the company is never a neutral message.
+        sentiment = Sentiment("negative", min(sentiment.score, -ABUSE_SCORE),
+                              sentiment.confidence)
     flags, flag_evidence = detect_flags(reading.hits, sentiment, detected, settled)
+    if abusive and not flags["abusive"]:
+        flags["abusive"] = True
+        flag_evidence["abusive"] = abusive
     urgency, urgency_words = detect_urgency(reading.hits, reading.lowered, topic, flags)
+    if urgency != "high" and not flags["resolved"] and _learned(reading, "urgent"):
+        urgency, urgency_words = "high", _head_evidence(reading, "urgent")
     evidence.update(flag_evidence)
     for key, words in (("sentiment", sentiment_words), ("topic", topic_words),
                        ("urgency", urgency_words), ("sarcasm", sarcasm)):
@@ -66,6 +92,26 @@ def analyze_reading(reading: Reading, resolved: AnalysisSettings) -> Analysis:
                     detected=detected, evidence=evidence, urgency=urgency, flags=flags,
                     topic=topic, analyzer_version=ANALYZER_VERSION,
                     language_confidence=reading.language_confidence)
+
+
+def _learned(reading: Reading, head: str) -> bool:
+    """Whether a head raises its label, within what the label means.
+
+    Sarcasm needs a positive word and no turn ("Great product, but the sync fails" is
+    mixed); a resolution, no question and nothing still wrong after it."""
+    if not reading.heads or not heads.fires(reading.heads, head):
+        return False
+    if head == "sarcasm":
+        return (not reading.head_features.isdisjoint(heads.POSITIVE_WORDS)
+                and not _TURN.search(reading.lowered))
+    if head == "resolved":
+        return not (_STILL_OPEN.search(reading.lowered) or any(unsettles(h) for h in reading.hits))
+    # Abuse is an insult aimed at the agent or the business, not at the world at large.
+    return head != "abusive" or not reading.head_features.isdisjoint(heads.AIMED)
+
+
+def _head_evidence(reading: Reading, head: str) -> list[str]:
+    return heads.evidence(set(reading.head_features), head) or [f"{head} (learned)"]
 
 
 def analyze(text: str, settings: dict | None = None, *, names: tuple[str, ...] = (),

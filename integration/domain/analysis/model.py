@@ -45,7 +45,7 @@ class ModelOutput:
             return []       # a sentiment-only model (languages other than English)
         column = self.columns[emotion]
         pushing = sorted((row[column], feat) for feat, row in self.hits
-                         if row[column] > 0.05 and _explains(feat))
+                         if row[column] > 0.05 and explains(feat))
         return [feat for _, feat in reversed(pushing[-limit:])]
 
 
@@ -79,16 +79,19 @@ def _softmax(values: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def predict(text: str, model: dict | None = None, *, language: str = "en"
-            ) -> ModelOutput | None:
-    """Probabilities for every head; None when no model is available for `language`."""
+def predict(text: str, model: dict | None = None, *, language: str = "en",
+            feats: set[str] | None = None) -> ModelOutput | None:
+    """Probabilities for every head; None when no model is available for `language`.
+
+    `feats` are `features(text)` when the caller already has them (English only)."""
     if language != "en":
         return _predict_language(text, model or load_language_model(language))
     model = model or load_model()
     if model is None:
         return None
     weights = model["weights"]
-    hits = tuple((feat, weights[feat]) for feat in features(text) if feat in weights)
+    hits = tuple((feat, weights[feat]) for feat in (features(text) if feats is None else feats)
+                 if feat in weights)
     # Column sums over the rows present: one pass, no per-feature list rebuilding.
     totals = [sum(column) for column in zip(model["bias"], *(row for _, row in hits))]
     n_sent = len(SENTIMENT_CLASSES)
@@ -118,5 +121,6 @@ _NOT_EVIDENCE = frozenset((
 
 
 @lru_cache(maxsize=65536)
-def _explains(feature: str) -> bool:
+def explains(feature: str) -> bool:
+    """Whether a feature means something to an agent (not only function words)."""
     return any(word not in _NOT_EVIDENCE and len(word) > 2 for word in feature.split())

@@ -7,12 +7,13 @@ the one place a new language plugs in: `language` travels with the reading.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .cleanup import CleanText, clean_message, closing_gratitude, mask_names
 from .cues import CueHit, find_cues
 from .features import features, tokenize
+from .heads import head_features, load_heads, score_heads
 from .language import identify
 from .model import SENTIMENT_CLASSES, ModelOutput, _sigmoid, _softmax, load_model, predict
 from .sentiment import score_sentiment, vader_compounds
@@ -31,6 +32,10 @@ class Reading:
     vader: tuple[float, ...]        # VADER compound per sentence of `text`
     supported: bool                 # sentiment and emotions are reported for `language`
     language_confidence: float = 0.0
+    # The learned support heads (heads.py): probabilities, and the features they read
+    # (for evidence). Empty for languages without heads, and when none ship.
+    heads: dict[str, float] = field(default_factory=dict)
+    head_features: frozenset[str] = frozenset()
 
     def effect(self, name: str) -> float:
         return sum(hit.effects.get(name, 0.0) for hit in self.hits)
@@ -69,7 +74,8 @@ def extend_model(output: ModelOutput | None, core: str, thanks: str) -> ModelOut
 
 
 def read_message(text: str, *, names: tuple[str, ...] = (), default_language: str = "en",
-                 languages: frozenset[str] = frozenset({"en"})) -> Reading:
+                 languages: frozenset[str] = frozenset({"en"}), use_heads: bool = True
+                 ) -> Reading:
     """Clean `text`, identify its language and read it once.
 
     A message in a language without sentiment support is still read for the topic, but
@@ -85,15 +91,33 @@ def read_message(text: str, *, names: tuple[str, ...] = (), default_language: st
     core = clean.core
     english = language == "en"
     hits = tuple(find_cues(core.lower(), language))
+    # The English model and the support heads read the same word features: found once.
+    words = features(core) if english else None
     # VADER and the closing-thanks extension know English only; other languages have
     # their own model and cue file.
-    reading = Reading(clean, language, core, core.lower(), predict(core, language=language),
+    reading = Reading(clean, language, core, core.lower(),
+                      predict(core, language=language, feats=words),
                       hits, tuple(vader_compounds(core)) if english else (), supported=True,
                       language_confidence=confidence)
     thanks = closing_gratitude(clean.standard, clean.closings, hits) if core and english else ""
     if thanks and score_sentiment(reading)[0].label != "negative":
-        return _with_thanks(reading, thanks)
-    return reading
+        reading, words = _with_thanks(reading, thanks), None
+    return with_heads(reading, words=words) if english and use_heads else reading
+
+
+def with_heads(reading: Reading, model: dict | None = None, *,
+               words: set[str] | None = None) -> Reading:
+    """The reading with its support heads scored (English; see heads.py).
+
+    `words` are `features(reading.text)` when the caller already has them."""
+    model = model or load_heads()
+    if model is None or not reading.text.strip():
+        return reading
+    out = reading.model
+    feats = frozenset(head_features(reading.text, words, reading.hits,
+                                    out.sentiment if out else None,
+                                    out.emotions if out else None, reading.vader))
+    return replace(reading, heads=score_heads(feats, model), head_features=feats)
 
 
 def _with_thanks(reading: Reading, thanks: str) -> Reading:
@@ -108,6 +132,5 @@ def _with_thanks(reading: Reading, thanks: str) -> Reading:
     hits = reading.hits + tuple(CueHit(h.phrase, h.effects, h.start + offset)
                                 for h in thanks_hits)
     model = extend_model(reading.model, reading.text, thanks)
-    return Reading(reading.clean, reading.language, text, text.lower(), model, hits,
-                   reading.vader + thanks_vader, supported=True,
-                   language_confidence=reading.language_confidence)
+    return replace(reading, text=text, lowered=text.lower(), model=model, hits=hits,
+                   vader=reading.vader + thanks_vader)

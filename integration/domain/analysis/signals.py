@@ -21,7 +21,8 @@ _SHORT_THANKS_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _unsettles(hit: CueHit) -> bool:
+def unsettles(hit: CueHit) -> bool:
+    """Whether a cue says something is (still) wrong: a problem, a plea, a question."""
     return hit.effects.get("sentiment", 0.0) < -0.1 or hit.effects.get("urgency", 0.0) > 0 or any(
         hit.effects.get(k, 0.0) > 0 for k in _UNSETTLING)
 
@@ -40,13 +41,13 @@ def detect_resolved(hits: Sequence[CueHit], text: str, sarcasm: list[str],
         return _short_thanks(hits, text, detected)
     last = resolving[-1]
     tail = text[last.start + len(last.phrase):]
-    if any(h.start > last.start and _unsettles(h) for h in hits) or _OPEN_QUESTION.search(tail):
+    if any(h.start > last.start and unsettles(h) for h in hits) or _OPEN_QUESTION.search(tail):
         return []
     return list(dict.fromkeys(h.phrase.strip() for h in resolving))
 
 
 def _short_thanks(hits: Sequence[CueHit], text: str, detected: list[str]) -> list[str]:
-    if ("gratitude" not in detected or "?" in text or any(_unsettles(h) for h in hits)
+    if ("gratitude" not in detected or "?" in text or any(unsettles(h) for h in hits)
             or len(_WORD.findall(text)) > _SHORT_THANKS_WORDS):
         return []
     return phrases_for(list(hits), "gratitude")[:1]
