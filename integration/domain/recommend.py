@@ -7,15 +7,22 @@ items per installation an in-memory BM25 index costs milliseconds, so no search 
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
 
 K1, B = 1.4, 0.75
 TITLE_WEIGHT = 3            # a title word counts as this many body words
 PREFERRED_BOOST = 1.25      # items that served this customer's / topic's earlier tickets
 TOP_N = 3
+# Help-centre words a customer's phrasing stands for (data/support_vocabulary.json) join
+# the search at this weight; the customer's own words count fully.
+EXPANSION_WEIGHT = 0.5
+VOCABULARY_PATH = Path(__file__).with_name("data") / "support_vocabulary.json"
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -86,12 +93,14 @@ class Index:
         self.idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5))
                     for term, df in frequency.items()}
 
-    def scores(self, query: list[str]) -> list[float]:
+    def scores(self, query: list[str] | dict[str, float]) -> list[float]:
+        """BM25 of every item; `query` is a list of terms or a term -> weight mapping."""
+        weights = query if isinstance(query, dict) else dict.fromkeys(query, 1.0)
         out = []
         for terms, length in zip(self.terms, self.lengths, strict=True):
             norm = K1 * (1 - B + B * length / self.avg_length) if self.avg_length else K1
-            out.append(sum(self.idf.get(q, 0.0) * terms[q] * (K1 + 1) / (terms[q] + norm)
-                           for q in query if q in terms))
+            out.append(sum(w * self.idf.get(q, 0.0) * terms[q] * (K1 + 1) / (terms[q] + norm)
+                           for q, w in weights.items() if q in terms))
         return out
 
 
@@ -99,9 +108,10 @@ def recommend(index: Index, text: str, *, preferred: frozenset[str] = frozenset(
               limit: int = TOP_N) -> list[Recommendation]:
     """The best `limit` items for `text`, each with the words that matched."""
     query = list(dict.fromkeys(tokens(text)))
+    weighted = expanded_query(text, query)
     said = _words_said(text)
     scored = []
-    for doc, score in zip(index.docs, index.scores(query), strict=True):
+    for doc, score in zip(index.docs, index.scores(weighted), strict=True):
         if score <= 0:
             continue
         boosted = doc.key in preferred
@@ -113,6 +123,26 @@ def recommend(index: Index, text: str, *, preferred: frozenset[str] = frozenset(
         found.append(Recommendation(doc.kind, doc.id, doc.title, doc.url, round(score, 3),
                                     _why(matched, boosted), matched, boosted))
     return found
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+    with open(VOCABULARY_PATH, encoding="utf-8") as handle:
+        entries = json.load(handle)["expansions"]
+    return tuple((re.compile(rf"(?<![a-z]){pattern}"), tuple(tokens(words)))
+                 for pattern, words in entries)
+
+
+def expanded_query(text: str, query: list[str]) -> dict[str, float]:
+    """The customer's terms at weight 1, and the help-centre terms their phrasing stands
+    for at EXPANSION_WEIGHT ("can't get in" also searches login, password, access)."""
+    weights = dict.fromkeys(query, 1.0)
+    lowered = text.lower().replace("\u2019", "'")
+    for pattern, words in _vocabulary():
+        if pattern.search(lowered):
+            for word in words:
+                weights.setdefault(word, EXPANSION_WEIGHT)
+    return weights
 
 
 def _matched(index: Index, doc: KnowledgeDoc, query: list[str]) -> tuple[str, ...]:
