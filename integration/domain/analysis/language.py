@@ -72,10 +72,13 @@ class LanguageGuess:
 
 @lru_cache(maxsize=1)
 def _lingua():
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
+    """(the detector, its Language values -> our codes)."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     codes = [getattr(IsoCode639_1, code.upper()) for code in DETECTABLE]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
+    detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
+    return detector, {Language.from_iso_code_639_1(iso): code
+                      for iso, code in zip(codes, DETECTABLE)}
 
 
 @lru_cache(maxsize=1)
@@ -120,8 +123,9 @@ def identify(text: str, default: str = UNDETERMINED) -> LanguageGuess:
     if english > ENGLISH_FAST_SHARE and sample.isascii() and \
             len(_WORD.findall(sample)) >= SHORT_WORDS:
         return LanguageGuess("en", ENGLISH_FAST_CONFIDENCE)
-    scores = {value.language.iso_code_639_1.name.lower(): value.value
-              for value in _lingua().compute_language_confidence_values(sample)}
+    detector, code_of = _lingua()
+    scores = {code_of[value.language]: value.value
+              for value in detector.compute_language_confidence_values(sample)}
     if not scores or max(scores.values()) <= 0.0:
         return LanguageGuess(default, 0.0)
     scores["en"] = scores.get("en", 0.0) + ENGLISH_PRIOR * english
