@@ -38,6 +38,7 @@ _TAIL_START = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+_CURLY_APOSTROPHES = ("\u2019", "\u2018", "`")
 # A signature after a closing formula: a few capitalised words, initials or masked names.
 _SIGNATURE = r"(?-i:(?:[-~\u2013\u2014]\s*)?(?:(?:\[NAME\]|(?!I\b)[A-Z][\w'.&-]*),?\s*){1,6})"
 # How little must come before a closing formula for it to be a closing: a message that is
@@ -81,6 +82,12 @@ _POLITENESS = re.compile(
     r"(?:help|assistance))\b",
     re.IGNORECASE,
 )
+
+
+# Every branch of _POLITENESS needs one of these words.
+_POLITENESS_WORDS = ("in advance", "help", "please", "pls", "plz", "kindly", "appreciate")
+# Characters a case-insensitive pattern matches to an ASCII letter that lower() keeps apart.
+_FOLDED_BY_REGEX = ("\u0130", "\u0131", "\u017f")
 
 
 # Whether the rest of a message asks for something or reports a problem: then a closing
@@ -133,23 +140,50 @@ def _dialect() -> tuple[dict[str, str], re.Pattern, re.Pattern, re.Pattern, re.P
 
 def normalize_dialect(text: str) -> str:
     """Informal and regional variants mapped to their standard form (`data/dialect.json`)."""
-    variants, pattern, *_, (words, phrases) = _dialect()
+    _, pattern, *_, (words, phrases) = _dialect()
     # Most messages have no variant at all: one cheap word scan says so.
-    lower = text.lower().translate(_APOSTROPHES)
+    lower = text.lower()
+    if not _may_hold_variant(lower, words, phrases):
+        return text
+    lower = lower.translate(_APOSTROPHES)
     if (words.isdisjoint(lower.translate(_PUNCTUATION).split())
             and not any(p in lower for p in phrases)):
         return text
+    return pattern.sub(_standard_form, text)
 
-    def standard(match: re.Match) -> str:
-        found = match.group(0)
-        value = variants.get(found.lower().translate(_APOSTROPHES))
-        if value is None:           # a dropped tag ("innit"), with its comma
-            return "," if found.startswith(",") and found.endswith(",") else ""
-        if found.isupper() and len(found) > 1:
-            return value.upper()
-        return value[:1].upper() + value[1:] if found[:1].isupper() else value
 
-    return pattern.sub(standard, text)
+def _standard_form(match: re.Match) -> str:
+    """The replacement for one variant found by normalize_dialect, in the found case."""
+    found = match.group(0)
+    value = _dialect()[0].get(found.lower().translate(_APOSTROPHES))
+    if value is None:           # a dropped tag ("innit"), with its comma
+        return "," if found.startswith(",") and found.endswith(",") else ""
+    if found.isupper() and len(found) > 1:
+        return value.upper()
+    return value[:1].upper() + value[1:] if found[:1].isupper() else value
+
+
+def _may_hold_variant(lower: str, words: frozenset[str], phrases: tuple[str, ...]) -> bool:
+    """False only when the word scan in normalize_dialect would find no variant.
+
+    str.translate is slow on non-ASCII text (a dict lookup per character), so the scan
+    runs on an ASCII copy in which every other character is "?", a separator: a variant
+    made of ASCII characters that is a word (or a substring) of the text still is one
+    of the copy.
+    """
+    if any(mark in lower for mark in _CURLY_APOSTROPHES):
+        return True             # the scan straightens apostrophes first: leave it to it
+    if not lower.isascii():
+        if not _ascii_variants(words, phrases):
+            return True
+        lower = lower.encode("ascii", "replace").decode("ascii")
+    return (not words.isdisjoint(lower.translate(_PUNCTUATION).split())
+            or any(p in lower for p in phrases))
+
+
+@lru_cache(maxsize=1)
+def _ascii_variants(words: frozenset[str], phrases: tuple[str, ...]) -> bool:
+    return all(variant.isascii() for variant in (*words, *phrases))
 
 
 def split_closing(text: str) -> tuple[str, list[str]]:
@@ -225,19 +259,52 @@ def _cut_at(pattern: re.Pattern, text: str, *, keep_min: int = 1) -> str:
 def clean_message(text: str) -> CleanText:
     body = text.replace("\r\n", "\n")
     body = _cut_at(_QUOTE_START, body)
-    unquoted = _QUOTED_LINE.sub("", body)
-    # A message that is nothing but quoted lines is all there is to read (a reply typed
-    # on the quote's line, as forums and chat clients flatten it): unmark it instead.
-    body = unquoted if unquoted.strip() else _QUOTE_MARK.sub("", body)
+    if ">" in body:
+        unquoted = _QUOTED_LINE.sub("", body)
+        # A message that is nothing but quoted lines is all there is to read (a reply typed
+        # on the quote's line, as forums and chat clients flatten it): unmark it instead.
+        body = unquoted if unquoted.strip() else _QUOTE_MARK.sub("", body)
     body = _cut_at(_TAIL_START, body, keep_min=12)
     body = _GREETING.sub("", body.strip(), count=1)
     body, closings = split_closing(body)
-    body = _I_HOPE.sub(" ", body)
-    body = _PLACEHOLDER.sub(" ", _LINK.sub(" ", _HANDLE.sub(" ", body)))
-    body = _SPACES.sub(" ", body).strip()
+    # Each pattern below needs a word or character most messages lack: look for it first
+    # (a substring test costs a fraction of a regex pass). See _searchable for the case rules.
+    lower = _searchable(body)
+    if lower is None or "hope" in lower:
+        body = _I_HOPE.sub(" ", body)
+    if "@" in body:
+        body = _HANDLE.sub(" ", body)
+    if lower is None or "http" in lower or "www" in lower:
+        body = _LINK.sub(" ", body)
+    if "[" in body:
+        body = _PLACEHOLDER.sub(" ", body)
+    body = _single_spaced(body)
     standard = normalize_dialect(body)
-    core = _SPACES.sub(" ", _POLITENESS.sub(" ", standard)).strip()
-    return CleanText(body=body, core=core, standard=standard, closings=tuple(closings))
+    lower = _searchable(standard)
+    core = standard
+    if lower is None or any(word in lower for word in _POLITENESS_WORDS):
+        core = _POLITENESS.sub(" ", standard)
+    return CleanText(body=body, core=_single_spaced(core), standard=standard,
+                     closings=tuple(closings))
+
+
+def _searchable(text: str) -> str | None:
+    """`text` lower-cased, in which an ASCII word a case-insensitive pattern needs can be
+    looked for with `in`; None when that is not safe.
+
+    Case-insensitive matching also matches "ı" and "İ" to "i" and "ſ" to "s", which
+    lower() does not map to them: a text holding one gets every pattern run.
+    """
+    if not text.isascii() and any(char in text for char in _FOLDED_BY_REGEX):
+        return None
+    return text.lower()
+
+
+def _single_spaced(text: str) -> str:
+    """Runs of spaces and tabs as one space, stripped."""
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def mask_names(text: str, names: tuple[str, ...]) -> str:

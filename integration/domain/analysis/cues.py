@@ -78,6 +78,21 @@ def _regex_for(key: str) -> re.Pattern | None:
 # Two-character start -> its compiled alternation, filled on first use (a dict read is
 # the cheapest lookup on the scan's hot path).
 _BY_START: dict[str, re.Pattern | None] = {}
+# The same, keyed by the two characters as they appear (digits not yet mapped): on the hot
+# path a dict read is cheaper than computing the key. Bounded, since any pair can occur.
+_BY_RAW_START: dict[str, re.Pattern | None] = {}
+_RAW_START_LIMIT = 50_000
+_UNSEEN = object()
+
+
+def _by_start(start_chars: str) -> re.Pattern | None:
+    key = _key(start_chars)
+    regex = _BY_START[key] if key in _BY_START else _BY_START.setdefault(key, _regex_for(key))
+    if len(_BY_RAW_START) < _RAW_START_LIMIT:
+        _BY_RAW_START[start_chars] = regex
+    return regex
+
+
 # Where a cue may start: a non-space character not preceded by a word character.
 _STARTS = re.compile(r"(?<![\w'])\S")
 
@@ -111,9 +126,10 @@ def find_cues(text: str, language: str = "en") -> list[CueHit]:
         position = start.start()
         if position < resume:
             continue
-        key = _key(text[position:position + 2])
-        regex = _BY_START[key] if key in _BY_START else _BY_START.setdefault(
-            key, _regex_for(key))
+        start_chars = text[position:position + 2]
+        regex = _BY_RAW_START.get(start_chars, _UNSEEN)
+        if regex is _UNSEEN:
+            regex = _by_start(start_chars)
         match = regex.match(text, position) if regex is not None else None
         if match:
             cue = int(match.lastgroup[1:match.lastgroup.index("x")])

@@ -8,7 +8,8 @@ import re
 
 # Words (keeping inner apostrophes), runs of ! or ?, and single emoji/symbol code points.
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[!?]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+# Curly apostrophes and back-ticks are read as straight apostrophes.
+_CURLY = ("\u2019", "\u2018", "`")
 # The model is trained on Reddit text where names were masked as [NAME]; mapping every
 # masked slot to one token keeps names out of the features (and out of the decision).
 _MASK = re.compile(r"\[(?:name|religion)\]", re.IGNORECASE)
@@ -25,16 +26,21 @@ _NEUTRAL_FORMS: dict[str, str] = {
 }
 
 
-def _normal(token: str) -> str:
-    if token[0] in "!?":
-        return token[0]
-    return _NEUTRAL_FORMS.get(token, token)
-
-
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens, with punctuation runs collapsed to '!' / '?'."""
-    text = _MASK.sub(" ", text.translate(_APOSTROPHES).lower())
-    return [_normal(t) for t in _TOKEN.findall(text)]
+    text = _straight_apostrophes(text).lower()
+    if "[" in text:
+        text = _MASK.sub(" ", text)
+    neutral = _NEUTRAL_FORMS.get
+    return [t[0] if t[0] in "!?" else neutral(t, t) for t in _TOKEN.findall(text)]
+
+
+def _straight_apostrophes(text: str) -> str:
+    """Curly apostrophes straightened; str.translate would cost a dict lookup per character."""
+    for mark in _CURLY if not text.isascii() else ("`",):
+        if mark in text:
+            text = text.replace(mark, "'")
+    return text
 
 
 def features(text: str) -> set[str]:

@@ -90,8 +90,9 @@ def predict(text: str, model: dict | None = None, *, language: str = "en",
     if model is None:
         return None
     weights = model["weights"]
-    hits = tuple((feat, weights[feat]) for feat in (features(text) if feats is None else feats)
-                 if feat in weights)
+    found = weights.get
+    hits = tuple([(feat, row) for feat in (features(text) if feats is None else feats)
+                  if (row := found(feat)) is not None])
     # Column sums over the rows present: one pass, no per-feature list rebuilding.
     totals = [sum(column) for column in zip(model["bias"], *(row for _, row in hits))]
     n_sent = len(SENTIMENT_CLASSES)
@@ -107,7 +108,8 @@ def _predict_language(text: str, model: dict | None) -> ModelOutput | None:
     if model is None:
         return None
     weights = model["weights"]
-    hits = tuple((feat, weights[feat]) for feat in ngram_features(text) if feat in weights)
+    found = weights.get
+    hits = tuple([(feat, row) for feat in ngram_features(text) if (row := found(feat)) is not None])
     totals = [sum(column) for column in zip(model["bias"], *(row for _, row in hits))]
     return ModelOutput(dict(zip(SENTIMENT_CLASSES, _softmax(totals))), {}, hits, {})
 

@@ -7,6 +7,7 @@ training set cannot list word by word; presence only, so scoring is a set of loo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Emoticons (nose optional), words (any script, inner apostrophes kept), runs of ! or ?,
 # single emoji. Emoticons first: ";-)" must not fall apart into punctuation.
@@ -16,20 +17,31 @@ _TOKEN = re.compile(_EMOTICON + r"|[^\W\d_]+(?:['\u2019][^\W\d_]+)?|[!?]+"
 _NOSE = re.compile(r"(?<=[:;=8x])[-']")
 # Handles, links and hashtag marks are noise in tweets and e-mails alike; a hashtag's word stays.
 _NOISE = re.compile(r"@\w+|https?://\S*|\bhttp\b|www\.\S+|&\w+;|#")
+_NOISE_MARKS = ("@", "http", "www", "&", "#")      # each _NOISE match holds one
 CHAR_SIZES = (3, 4, 5)
 # Letters repeated for emphasis ("siiiii", "nooo") count as two: one feature, not many.
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")
 
 
 def tokenize(text: str) -> list[str]:
-    text = _STRETCH.sub(r"\1\1", _NOISE.sub(" ", text.lower()).replace("\u2019", "'"))
-    return [_normal(t) for t in _TOKEN.findall(text)]
+    text = text.lower()
+    if any(mark in text for mark in _NOISE_MARKS):
+        text = _NOISE.sub(" ", text)
+    return [_form(t) for t in _TOKEN.findall(text.replace("\u2019", "'"))]
 
 
-def _normal(token: str) -> str:
+@lru_cache(maxsize=65536)
+def _form(token: str) -> str:
+    """A token's feature form: stretched letters cut to two, "!!!" as "!", no emoticon nose.
+
+    Stretching the token equals stretching the text before splitting it: only letters
+    are stretched, and a letter stays a letter, so every token keeps its extent.
+    """
     if token[0] in "!?":
         return token[0]
-    return _NOSE.sub("", token)
+    token = _STRETCH.sub(r"\1\1", token)
+    # Only an emoticon's nose is dropped: a token without "-" or "'" has none.
+    return _NOSE.sub("", token) if "-" in token or "'" in token else token
 
 
 def ngram_features(text: str) -> set[str]:
@@ -38,9 +50,15 @@ def ngram_features(text: str) -> set[str]:
     feats = {f"w:{t}" for t in tokens}
     feats.update(f"w:{a} {b}" for a, b in zip(tokens, tokens[1:]))
     for token in set(tokens):
-        if len(token) < 2:
-            continue
-        padded = f"<{token}>"
-        for size in CHAR_SIZES:
-            feats.update(f"c:{padded[i:i + size]}" for i in range(len(padded) - size + 1))
+        if len(token) >= 2:
+            feats.update(_char_ngrams(token))
     return feats
+
+
+@lru_cache(maxsize=65536)
+def _char_ngrams(token: str) -> tuple[str, ...]:
+    """The char n-gram features of one word, in size order (cached: words recur, and
+    building the strings is most of the featurising)."""
+    padded = f"<{token}>"
+    return tuple(f"c:{padded[i:i + size]}" for size in CHAR_SIZES
+                 for i in range(len(padded) - size + 1))
