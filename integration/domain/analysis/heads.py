@@ -130,8 +130,8 @@ def score_heads(feats: set[str], model: dict | None = None) -> dict[str, float]:
     model = model or load_heads()
     if model is None:
         return {}
-    weights = model["weights"]
-    rows = [weights[f] for f in feats if f in weights]
+    found = model["weights"].get
+    rows = [row for f in feats if (row := found(f)) is not None]
     # Features weigh 1/sqrt(their number), as in training: length alone decides nothing.
     scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
     totals = [bias + scale * sum(column)
