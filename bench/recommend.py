@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.domain import recommend  # noqa: E402
 from integration.sandbox.knowledge import sample_knowledge  # noqa: E402
 
-
 BLIND = Path(__file__).with_name("data") / "recommend_blind.jsonl"
 
 
