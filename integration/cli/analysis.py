@@ -204,14 +204,17 @@ def _train_languages(languages, shared, out_dir) -> None:
     from pathlib import Path
 
     from integration.domain.analysis.model import LANGUAGE_MODEL_PATTERN, MODEL_PATH
-    from integration.domain.analysis.train import train_language
+    from integration.domain.analysis.train import BORROWED_TRAIN, train_language
 
     target = Path(out_dir) if out_dir else MODEL_PATH.parent
     for language in languages:
         train_path = shared / "train" / f"umsab_{language}.train.jsonl"
         dev_path = shared / "eval" / f"umsab_{language}.dev.jsonl"
-        for path in (train_path, dev_path):
+        borrowed = {other: shared / "train" / f"umsab_{other}.train.jsonl"
+                    for other in BORROWED_TRAIN.get(language, ())}
+        for path in (train_path, dev_path, *borrowed.values()):
             if not path.exists():
                 raise click.BadParameter(f"{path} not found", param_hint="--language")
         out = target / LANGUAGE_MODEL_PATTERN.format(language=language)
-        click.echo(json.dumps(train_language(language, train_path, dev_path, out)))
+        click.echo(json.dumps(train_language(language, train_path, dev_path, out,
+                                             borrowed=borrowed)))

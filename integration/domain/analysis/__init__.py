@@ -21,7 +21,7 @@ from .thread import apply_thread
 from .topic import detect_topic
 from .types import EMOTIONS, FLAGS, Analysis, Sentiment
 
-ANALYZER_VERSION = "1.2.0"
+ANALYZER_VERSION = "1.3.0"
 # Sarcasm is frustration aimed at the situation the praise names.
 SARCASM_FRUSTRATION = 0.6
 # Where an insult leaves the sentiment score at least (it is negative whatever else it says).

@@ -74,8 +74,8 @@ ENGLISH_FAST_CONFIDENCE = 0.95
 # on the UMSAB train texts; on the dev texts and the bench's sv/pl/tr/nl/ru messages
 # it never disagrees with lingua + py3langid (bench/language_id.py, docs/analysis.md).
 # English joins that rule with a lower share (its list is short) when the sample is plain
-# ASCII: 20% of the words and a lead of 4 never disagreed with lingua + py3langid on the
-# UMSAB train and dev texts of the other seven languages (15,141, many of them
+# ASCII: 20% of the words and a lead of 4 adds no disagreement with lingua + py3langid
+# on the UMSAB train and dev texts of the other seven languages (15,141, many of them
 # code-mixed with English) nor on the bench's sv/pl/tr/nl/ru messages, and it settles
 # the English messages the 35% rule leaves to lingua ("I'm a bit confused about which
 # plan includes the export feature").
