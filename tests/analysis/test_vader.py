@@ -102,3 +102,14 @@ def test_the_reading_scores_without_polarity_scores(monkeypatch):
     scores = vader_compounds("Great. Awful!  Fine?")
     assert scores == [vader.compound("Great."), vader.compound("Awful!"), vader.compound("Fine?")]
     assert scores[0] > 0 > scores[1]
+
+
+def test_sentence_split_equals_the_plain_lookbehind():
+    """sentiment._SENTENCE_END is (?<=[.!?\\n])\\s+ rewritten to start with \\s (for speed)."""
+    from integration.domain.analysis.sentiment import _SENTENCE_END
+    plain = re.compile(r"(?<=[.!?\n])\s+")
+    rng = random.Random(7)
+    alphabet = " \n\t\r.!?,ab\u00a0\u2028\u3000"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+             for _ in range(5000)]
+    assert all(_SENTENCE_END.split(text) == plain.split(text) for text in texts)

@@ -79,6 +79,19 @@ def _softmax(values: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+def _dot(model: dict, feats: set[str]) -> tuple[tuple[tuple[str, list[float]], ...], list[float]]:
+    """The (feature, weight row) pairs found in the model, and bias plus those rows summed.
+
+    filter/map run the lookups in C: a comprehension with a walrus cost a bytecode loop
+    per feature, a third of a non-English message (which has ~600 features, half known).
+    Rows are summed in the features' order, column by column, exactly as before.
+    """
+    weights = model["weights"]
+    known = list(filter(weights.__contains__, feats))
+    rows = list(map(weights.__getitem__, known))
+    return tuple(zip(known, rows)), [sum(column) for column in zip(model["bias"], *rows)]
+
+
 def predict(text: str, model: dict | None = None, *, language: str = "en",
             feats: set[str] | None = None) -> ModelOutput | None:
     """Probabilities for every head; None when no model is available for `language`.
@@ -89,12 +102,7 @@ def predict(text: str, model: dict | None = None, *, language: str = "en",
     model = model or load_model()
     if model is None:
         return None
-    weights = model["weights"]
-    found = weights.get
-    hits = tuple([(feat, row) for feat in (features(text) if feats is None else feats)
-                  if (row := found(feat)) is not None])
-    # Column sums over the rows present: one pass, no per-feature list rebuilding.
-    totals = [sum(column) for column in zip(model["bias"], *(row for _, row in hits))]
+    hits, totals = _dot(model, features(text) if feats is None else feats)
     n_sent = len(SENTIMENT_CLASSES)
     sentiment = dict(zip(SENTIMENT_CLASSES, _softmax(totals[:n_sent])))
     names = model["outputs"][n_sent:]
@@ -107,10 +115,7 @@ def _predict_language(text: str, model: dict | None) -> ModelOutput | None:
     """Sentiment only: the other languages' models have no emotion heads."""
     if model is None:
         return None
-    weights = model["weights"]
-    found = weights.get
-    hits = tuple([(feat, row) for feat in ngram_features(text) if (row := found(feat)) is not None])
-    totals = [sum(column) for column in zip(model["bias"], *(row for _, row in hits))]
+    hits, totals = _dot(model, ngram_features(text))
     return ModelOutput(dict(zip(SENTIMENT_CLASSES, _softmax(totals))), {}, hits, {})
 
 

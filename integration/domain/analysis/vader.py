@@ -28,6 +28,7 @@ _IDIOM_WORDS = frozenset(word for key in (*_IDIOMS, *_BOOSTERS) if " " in key
                          for word in key.split())
 _SO_THIS = ("so", "this")
 _NORMALIZE_ALPHA = 15
+_PUNCTUATION = string.punctuation
 
 
 @lru_cache(maxsize=1)
@@ -37,11 +38,12 @@ def upstream_analyzer() -> upstream.SentimentIntensityAnalyzer:
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, float], dict[str, str], frozenset[str]]:
-    """(lexicon, emoji descriptions, the emoji that stand for one character)."""
+def _tables() -> tuple[dict[str, float], dict[str, str], frozenset[str], frozenset[str]]:
+    """(lexicon, emoji descriptions, the emoji that stand for one character, the lexicon
+    words that are scored: not boosters, which only shift their neighbours)."""
     analyzer = upstream_analyzer()
     single = frozenset(key for key in analyzer.emojis if len(key) == 1)
-    return analyzer.lexicon, analyzer.emojis, single
+    return analyzer.lexicon, analyzer.emojis, single, frozenset(analyzer.lexicon.keys() - _BOOSTERS)
 
 
 def _describe_emoji(text: str, emojis: dict[str, str]) -> str:
@@ -59,13 +61,6 @@ def _describe_emoji(text: str, emojis: dict[str, str]) -> str:
         parts.append(description)
         after_space = False
     return "".join(parts)
-
-
-def _word(token: str) -> str:
-    """The token without surrounding punctuation, unless that leaves 2 characters or fewer
-    (then it is probably an emoticon, kept whole)."""
-    stripped = token.strip(string.punctuation)
-    return token if len(stripped) <= 2 else stripped
 
 
 def _is_negation(word: str) -> bool:
@@ -181,17 +176,21 @@ def _emphasis(text: str) -> float:
 
 def compound(text: str) -> float:
     """VADER's compound score of one sentence, -1..1, rounded to 4 places as VADER does."""
-    lexicon, emojis, single = _tables()
+    lexicon, emojis, single, scoring = _tables()
     if not text.isascii() and not single.isdisjoint(text):
         text = _describe_emoji(text, emojis)
-    words = [_word(token) for token in text.split()]
-    low = [word.lower() for word in words]
-    scored = [i for i, word in enumerate(low)
-              if word in lexicon and word not in _BOOSTERS
+    # Each token without surrounding punctuation, unless that leaves 2 characters or fewer
+    # (then it is probably an emoticon, kept whole). Inline: a call per token cost ~10%.
+    words = [stripped if len(stripped := token.strip(_PUNCTUATION)) > 2 else token
+             for token in text.split()]
+    low = list(map(str.lower, words))
+    if scoring.isdisjoint(low):
+        return 0.0          # no sentiment word (most sentences): every valence is 0
+    scored = [i for i, word in enumerate(low) if word in scoring
               and not (word == "kind" and i + 1 < len(low) and low[i + 1] == "of")]
     if not scored:
-        return 0.0          # no sentiment word: every valence is 0
-    capitals = sum(word.isupper() for word in words)
+        return 0.0
+    capitals = sum(map(str.isupper, words))
     caps_matter = 0 < len(words) - capitals < len(words)
     valences: list[float] = [0] * len(words)
     for i in scored:
