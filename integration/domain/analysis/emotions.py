@@ -27,16 +27,25 @@ def _rescale(probability: float, threshold: float) -> float:
     return 0.5 + 0.5 * (probability - threshold) / (1 - threshold)
 
 
-def _cue_strength(hits: Sequence[CueHit], emotion: str) -> tuple[float, list[str]]:
-    missing = 1.0
-    phrases: list[str] = []
+_EMOTION_NAMES = frozenset(EMOTIONS)
+
+
+def _cue_strengths(hits: Sequence[CueHit]) -> dict[str, tuple[float, list[str]]]:
+    """Emotion -> (noisy-OR of its cue weights, the phrases that carried it), for the
+    emotions some cue carries.
+
+    One pass over the hits' own effects instead of one pass per emotion: a hit names
+    two or three effects, not six (the same products, in the same order).
+    """
+    found: dict[str, tuple[list[float], list[str]]] = {}
     for hit in hits:
-        weight = hit.effects.get(emotion, 0.0)
-        if weight > 0:
-            missing *= 1.0 - weight
-            if hit.phrase not in phrases:
-                phrases.append(hit.phrase.strip())
-    return 1.0 - missing, phrases
+        for emotion, weight in hit.effects.items():
+            if weight > 0 and emotion in _EMOTION_NAMES:
+                missing, phrases = found.setdefault(emotion, ([1.0], []))
+                missing[0] *= 1.0 - weight
+                if hit.phrase not in phrases:
+                    phrases.append(hit.phrase.strip())
+    return {emotion: (1.0 - missing[0], phrases) for emotion, (missing, phrases) in found.items()}
 
 
 def score_emotions(hits: Sequence[CueHit], model: ModelOutput | None,
@@ -54,11 +63,12 @@ def score_emotions(hits: Sequence[CueHit], model: ModelOutput | None,
     scores: dict[str, float] = {}
     detected: list[str] = []
     evidence: dict[str, list[str]] = {}
+    strengths = _cue_strengths(hits)
     for emotion in EMOTIONS:
         if emotion in muted:
             scores[emotion] = 0.0
             continue
-        cue, phrases = _cue_strength(hits, emotion)
+        cue, phrases = strengths.get(emotion) or (0.0, [])
         if emotion in extra:
             strength, words = extra[emotion]
             cue = 1.0 - (1.0 - cue) * (1.0 - strength)

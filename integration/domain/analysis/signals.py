@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .cues import CueHit, phrases_for, total_effect
+from .cues import CueHit, phrases_for
 from .types import FLAGS, Sentiment
 
 # Chosen on dev: how much time pressure makes a message "high" or "low".
@@ -53,14 +53,30 @@ def _short_thanks(hits: Sequence[CueHit], text: str, detected: list[str]) -> lis
     return phrases_for(list(hits), "gratitude")[:1]
 
 
+def _flag_effects(hits: list[CueHit]) -> tuple[dict[str, float], dict[str, dict[str, None]]]:
+    """Per flag: its summed effect (cues.total_effect) and its distinct phrases in order
+    (cues.phrases_for), in one pass over the hits' own effects rather than two passes
+    per flag. Sums add the same values in the same order (absent ones add 0.0)."""
+    totals = dict.fromkeys(FLAGS, 0.0)
+    phrases: dict[str, dict[str, None]] = {name: {} for name in FLAGS}
+    for hit in hits:
+        for name, value in hit.effects.items():
+            if name in totals:
+                totals[name] += value
+                if value:
+                    phrases[name].setdefault(hit.phrase.strip(), None)
+    return totals, phrases
+
+
 def detect_flags(hits: Sequence[CueHit], sentiment: Sentiment, detected: list[str],
                  resolved: list[str] | None = None
                  ) -> tuple[dict[str, bool], dict[str, list[str]]]:
     """Every name in FLAGS -> bool, plus the phrases that raised each one."""
     hits = list(hits)
-    flags = {name: total_effect(hits, name) > 0 for name in FLAGS}
+    totals, phrases = _flag_effects(hits)
+    flags = {name: totals[name] > 0 for name in FLAGS}
     flags["resolved"] = bool(resolved)
-    evidence = {name: phrases_for(hits, name) for name in FLAGS if flags[name]}
+    evidence = {name: list(phrases[name]) for name in FLAGS if flags[name]}
     if resolved:
         evidence["resolved"] = list(resolved)
     # In a message to support, negativity or a negative emotion is itself a complaint,
