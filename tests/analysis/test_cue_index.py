@@ -47,3 +47,11 @@ def test_prefixes_are_a_superset_of_how_matches_start(pattern, expected):
 def test_unbounded_starts_are_none_and_branches_split_at_top_level_only():
     assert prefixes(r"\w+ing") is None
     assert top_level_branches(r"a(?:b|c)|[|]|d\|e") == ["a(?:b|c)", "[|]", r"d\|e"]
+
+
+def test_a_start_followed_by_anything_is_kept_as_a_shorter_prefix():
+    # The text is looked up under every start of its first characters, so "f*" stands
+    # for "f*" followed by anything; only a whole pattern's sequence may stop early.
+    assert prefixes(r"f\*{2,}\w*", 3) == {"f*", "f**"}
+    assert prefixes(r"ab(c\w*)y", 3) == {"abc"}
+    assert prefixes(r"(x\w*)y", 3) is None

@@ -45,16 +45,18 @@ def top_level_branches(pattern: str) -> list[str]:
 def prefixes(pattern: str, length: int = 2) -> frozenset[str] | None:
     """Every start a match of `pattern` can have, cut to `length` characters (a superset).
 
-    A string shorter than `length` means a match may end there. None: unbounded
+    A string shorter than `length` means a match may end there, or go on with anything
+    (`f\\*{2,}\\w*` gives "f*" and "f**"): a caller looks a text up under every start
+    of its own first `length` characters. None: unbounded from the first character
     (a class such as \\w, or something this reader does not know).
     """
     try:
-        return frozenset(_seq_prefixes(list(_p.parse(pattern)), length))
+        return frozenset(_seq_prefixes(list(_p.parse(pattern)), length, open_ended=True))
     except Exception:
         return None
 
 
-def _seq_prefixes(items, length: int) -> set[str]:
+def _seq_prefixes(items, length: int, open_ended: bool = False) -> set[str]:
     partial = {""}
     for op, av in items:
         done = {p for p in partial if len(p) >= length}
@@ -62,9 +64,16 @@ def _seq_prefixes(items, length: int) -> set[str]:
         if not open_:
             return done
         grown = set()
-        for need in {length - len(p) for p in open_}:
-            tails = _item_prefixes(op, av, need)
-            grown |= {p + t for p in open_ if length - len(p) == need for t in tails}
+        try:
+            for need in {length - len(p) for p in open_}:
+                tails = _item_prefixes(op, av, need)
+                grown |= {p + t for p in open_ if length - len(p) == need for t in tails}
+        except _AnyChar:
+            # Only the whole pattern's sequence may stop here: inside a group, what
+            # follows the group would be appended as if the group had ended.
+            if not open_ended or "" in partial:
+                raise
+            return partial
         partial = done | grown
     return partial
 
