@@ -68,5 +68,11 @@ def _resolve_json(settings_json: str) -> AnalysisSettings:
 
 def resolve_settings(settings: dict | None) -> AnalysisSettings:
     """Validated settings (raises marshmallow.ValidationError on bad input)."""
+    if not settings:
+        # No settings is the common call: skip serialising them (~1% of a message).
+        return _resolve_json(_NO_SETTINGS)
     # Cached by content: an installation's settings are validated once, not per message.
-    return _resolve_json(json.dumps(settings or {}, sort_keys=True))
+    return _resolve_json(json.dumps(settings, sort_keys=True))
+
+
+_NO_SETTINGS = json.dumps({}, sort_keys=True)

@@ -5,6 +5,9 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from re import _constants, _parser
+
+from .regex_first import prefixes, top_level_branches
 
 TOPICS_PATH = Path(__file__).with_name("data") / "topics.json"
 FALLBACK_TOPIC = "other"
@@ -34,23 +37,96 @@ def build_taxonomy(extra: dict[str, list[str]] | None, replace: bool) -> dict[st
     return taxonomy
 
 
-CompiledTaxonomy = tuple[re.Pattern, tuple[str, ...]]
-
-
-def _group(name: str, keywords: list[str]) -> str:
-    return f"(?P<{name}>{'|'.join(keywords)})" if keywords else ""
+# (the one scan's regex, topic names in the installation's order, marker group -> (topic
+# name, keyword weight)).
+CompiledTaxonomy = tuple[re.Pattern, tuple[str, ...], dict[str, tuple[str, float]]]
 
 
 def compile_taxonomy(taxonomy: dict[str, tuple[str, ...]]) -> CompiledTaxonomy:
-    """One regex with a strong (s<i>) and a weak (w<i>) group per topic: one scan finds all."""
+    """One regex for every keyword of every topic: one scan finds all.
+
+    Each keyword branch ends in an empty marker group that names its topic and weight,
+    and the branches are grouped by the character a match can start with (in their
+    order within each group, so the same leftmost, first-listed match wins as in one
+    plain alternation): at a word start the regex engine skips every group but one with
+    one character compare, where a plain alternation tries each keyword. Any branch
+    whose first character is unknown keeps the plain alternation.
+    """
     names = tuple(name for name, words in taxonomy.items() if words)
-    groups = []
-    for i, name in enumerate(names):
+    branches: list[tuple[str, str, float]] = []      # (branch, topic, weight) in scan order
+    for name in names:
         weak = [k[len(_WEAK_MARK):] for k in taxonomy[name] if k.startswith(_WEAK_MARK)]
         strong = [k for k in taxonomy[name] if not k.startswith(_WEAK_MARK)]
-        groups += [g for g in (_group(f"s{i}", strong), _group(f"w{i}", weak)) if g]
-    pattern = "|".join(groups) or "(?!)"
-    return re.compile(r"(?<![\w'])(?:" + pattern + r")(?![\w'])"), names
+        branches += [(branch, name, weight) for keywords, weight in ((strong, 1.0), (weak, WEAK))
+                     for keyword in keywords for branch in top_level_branches(keyword)]
+    markers: dict[str, tuple[str, float]] = {}
+
+    def marked(branch: str, name: str, weight: float) -> str:
+        marker = f"k{len(markers)}"
+        markers[marker] = (name, weight)
+        return f"{branch}(?P<{marker}>)"
+
+    spread = [(part, name, weight) for branch, name, weight in branches
+              for part in _spread(branch)]
+    firsts = [_first_chars(branch) for branch, _, _ in spread]
+    if any(first is None or "" in first for first in firsts):
+        pattern = "|".join(marked(*branch) for branch in branches)
+    else:
+        groups = []
+        for char in sorted(set().union(*firsts)):
+            group = "(?:" + "|".join(marked(*branch) for branch, first in zip(spread, firsts)
+                                     if char in first) + ")"
+            # The engine's one-compare skip needs a literal first: the parser lifts it out
+            # of a group whose branches all start with it; a lookahead (tried at every
+            # word start: ~150 instructions) does for any other.
+            if _parser.parse(group)[0][0] is not _constants.LITERAL:
+                group = f"(?={re.escape(char)}){group}"
+            groups.append(group)
+        pattern = "|".join(groups)
+    return re.compile(r"(?<![\w'])(?:" + (pattern or "(?!)") + r")(?![\w'])"), names, markers
+
+
+# Past this many alternatives a branch is not spread out (see _spread).
+_MAX_SPREAD = 64
+
+
+def _spread(branch: str) -> list[str]:
+    """`branch` as alternatives tried in the same order that start with a character
+    rather than a group, where a leading non-capturing group allows it: "(?:a|b)c" is
+    "ac|bc", and "(?:a)?b" is "ab|b". Lets each join its first character's group."""
+    if not branch.startswith("(?:"):
+        return [branch]
+    end = _group_end(branch)
+    if end is None:
+        return [branch]
+    options, rest = top_level_branches(branch[3:end]), branch[end + 1:]
+    if rest[:1] == "?" and rest[1:2] not in ("?", "+"):
+        options, rest = options + [""], rest[1:]        # greedy: with the group first
+    elif rest[:1] in ("*", "+", "?", "{"):
+        return [branch]
+    parts = [part for option in options for part in _spread(option + rest)]
+    return parts if len(parts) <= _MAX_SPREAD else [branch]
+
+
+def _group_end(pattern: str) -> int | None:
+    """Where the group that opens `pattern` closes (outside classes and escapes)."""
+    depth, in_class, escaped = 0, False, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
 
 
 @lru_cache(maxsize=16)
@@ -63,13 +139,23 @@ def language_taxonomy(language: str) -> CompiledTaxonomy | None:
         return compile_taxonomy({k: tuple(v) for k, v in json.load(handle)["topics"].items()})
 
 
+# Any group but a non-capturing one or a lookaround (a capture, a name, inline flags),
+# or a backreference: such a branch could not be copied or spread, so it keeps the
+# plain alternation.
+_UNSAFE = re.compile(r"\((?!\?(?::|=|!|<=|<!))|\\[1-9]")
+
+
+def _first_chars(branch: str) -> frozenset[str] | None:
+    """The characters a match of `branch` can start with; None when unknown."""
+    return None if _UNSAFE.search(branch) else prefixes(branch, 1)
+
+
 def _scan(text: str, taxonomy: CompiledTaxonomy, found: dict[str, dict[str, float]]) -> None:
     """Keyword weights per topic name: a strong keyword 1, a weak one WEAK."""
-    regex, names = taxonomy
+    regex, _, markers = taxonomy
     for match in regex.finditer(text):
-        group = match.lastgroup
-        found.setdefault(names[int(group[1:])], {})[match.group(0)] = \
-            1.0 if group[0] == "s" else WEAK
+        name, weight = markers[match.lastgroup]
+        found.setdefault(name, {})[match.group(0)] = weight
 
 
 def detect_topic(text: str, taxonomy: CompiledTaxonomy, sentiment_label: str,
