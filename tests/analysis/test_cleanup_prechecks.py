@@ -26,12 +26,20 @@ def _reference_dialect(text: str) -> str:
     return pattern.sub(cleanup._standard_form, text)
 
 
+def _reference_cut_at(pattern, text: str, *, keep_min: int = 1) -> str:
+    """The cut as it was before its one-line shortcut."""
+    for match in pattern.finditer(text):
+        if len(text[: match.start()].strip()) >= keep_min:
+            return text[: match.start()]
+    return text
+
+
 def _reference(text: str) -> CleanText:
     body = text.replace("\r\n", "\n")
-    body = cleanup._cut_at(cleanup._QUOTE_START, body)
+    body = _reference_cut_at(cleanup._QUOTE_START, body)
     unquoted = cleanup._QUOTED_LINE.sub("", body)
     body = unquoted if unquoted.strip() else cleanup._QUOTE_MARK.sub("", body)
-    body = cleanup._cut_at(cleanup._TAIL_START, body, keep_min=12)
+    body = _reference_cut_at(cleanup._TAIL_START, body, keep_min=12)
     body = cleanup._GREETING.sub("", body.strip(), count=1)
     body, closings = cleanup.split_closing(body)
     body = cleanup._I_HOPE.sub(" ", body)
@@ -57,6 +65,12 @@ EDGE_CASES = [
     "\u00a0Hello,\u00a0the\u00a0app\u00a0crashes", "Merci d\u2019avance, l\u2019appli plante",
     "It works now, thank you so much!", "Please please please", "I appreciate your help",
     "we\u00a0gonna\u00a0wait", "ok\u2026gonna\u2026wait", "\u201cwanna\u201d talk",
+    # Politeness is matched on the lower-cased copy: every branch, in any case.
+    "PLEASE HELP ME with this", "Thank You Very Much For Your Help In Advance.",
+    "Could Someone Kindly Help Us With That", "We Need Some Help", "I NEED YOUR HELP",
+    "so appreciate your help", "Really Appreciate any assistance", "KINDLY refund", "Pls/plz",
+    "Help Please!", "Would anyone please help", "thanks in advance! Regards,\nAna",
+    "unpleasant, helpless, appreciated", "Thanks so much for the time in advance",
 ]
 
 
