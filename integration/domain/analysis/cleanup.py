@@ -90,7 +90,8 @@ _POLITENESS = re.compile(
 # _POLITENESS for lower-cased text (see _searchable), case-sensitive and led by each
 # branch's first letter, the word boundary checked behind it: the engine then skips a
 # position with one compare where _POLITENESS tries every branch (2/3 of clean_message
-# on English text). Same branches in the same order, so the same matches.
+# on English text). Same branches in the same order, so the same matches: edit the two
+# together (tests/analysis/test_cleanup_prechecks.py compares them on every branch).
 _POLITENESS_LOWER = re.compile(
     r"t(?<!\wt)(?:hanks?|hank you)(?: so much| very much)?(?: for (?:your|the|any) "
     r"(?:help|time|assistance|support|patience))? in advance\b[.!]?"
