@@ -19,9 +19,10 @@ class _AnyChar(Exception):
     """The pattern may start with any character."""
 
 
-def top_level_branches(pattern: str) -> list[str]:
-    """`pattern` split at its top-level "|" (outside groups, classes and escapes)."""
-    branches, depth, in_class, escaped, start = [], 0, False, False, 0
+def _structure(pattern: str):
+    """(index, character, group depth after it) for each character outside classes and
+    escapes: where `pattern`'s groups open and close and its top-level "|" stand."""
+    depth, in_class, escaped = 0, False, False
     for index, char in enumerate(pattern):
         if escaped:
             escaped = False
@@ -31,15 +32,26 @@ def top_level_branches(pattern: str) -> list[str]:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+        else:
+            depth += (char == "(") - (char == ")")
+            yield index, char, depth
+
+
+def top_level_branches(pattern: str) -> list[str]:
+    """`pattern` split at its top-level "|" (outside groups, classes and escapes)."""
+    branches, start = [], 0
+    for index, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
             branches.append(pattern[start:index])
             start = index + 1
     branches.append(pattern[start:])
     return branches
+
+
+def group_end(pattern: str) -> int | None:
+    """Where the group that opens `pattern` closes (outside classes and escapes)."""
+    return next((index for index, char, depth in _structure(pattern)
+                 if char == ")" and depth == 0), None)
 
 
 def prefixes(pattern: str, length: int = 2) -> frozenset[str] | None:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from re import _constants, _parser
 
-from .regex_first import prefixes, top_level_branches
+from .regex_first import group_end, prefixes, top_level_branches
 
 TOPICS_PATH = Path(__file__).with_name("data") / "topics.json"
 FALLBACK_TOPIC = "other"
@@ -96,7 +96,7 @@ def _spread(branch: str) -> list[str]:
     "ac|bc", and "(?:a)?b" is "ab|b". Lets each join its first character's group."""
     if not branch.startswith("(?:"):
         return [branch]
-    end = _group_end(branch)
+    end = group_end(branch)
     if end is None:
         return [branch]
     options, rest = top_level_branches(branch[3:end]), branch[end + 1:]
@@ -106,27 +106,6 @@ def _spread(branch: str) -> list[str]:
         return [branch]
     parts = [part for option in options for part in _spread(option + rest)]
     return parts if len(parts) <= _MAX_SPREAD else [branch]
-
-
-def _group_end(pattern: str) -> int | None:
-    """Where the group that opens `pattern` closes (outside classes and escapes)."""
-    depth, in_class, escaped = 0, False, False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
 
 
 @lru_cache(maxsize=16)
