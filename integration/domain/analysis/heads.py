@@ -15,15 +15,13 @@ joint decision, never on the regression set's holdout or blind splits.
 """
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from .features import features
-from .model import explains
+from .model import explains, read_model_file
 
 HEADS: tuple[str, ...] = ("sarcasm", "abusive", "urgent", "resolved")
 HEADS_PATH = Path(__file__).with_name("data") / "heads.en.json.gz"
@@ -141,11 +139,7 @@ def head_features(text: str, words: set[str] | None, hits, model_sentiment: dict
 
 @lru_cache(maxsize=1)
 def load_heads(path: str | None = None) -> dict | None:
-    heads_path = Path(path) if path else HEADS_PATH
-    if not heads_path.exists():
-        return None
-    with gzip.open(heads_path, "rt", encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_model_file(Path(path) if path else HEADS_PATH)
 
 
 def score_heads(feats: set[str], model: dict | None = None) -> dict[str, float]:

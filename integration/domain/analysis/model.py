@@ -49,21 +49,27 @@ class ModelOutput:
         return [feat for _, feat in reversed(pushing[-limit:])]
 
 
+def read_model_file(path: Path) -> dict | None:
+    """A shipped model file's payload (gzip'd JSON), or None when the file is absent."""
+    if not path.exists():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 @lru_cache(maxsize=1)
 def load_model(path: str | None = None) -> dict | None:
     """The model payload, or None when no model file ships (rules then work alone)."""
-    model_path = Path(path) if path else MODEL_PATH
-    if not model_path.exists():
-        return None
-    with gzip.open(model_path, "rt", encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_model_file(Path(path) if path else MODEL_PATH)
 
 
 @lru_cache(maxsize=16)
 def load_language_model(language: str) -> dict | None:
-    """The sentiment model for `language`, loaded the first time a message needs it."""
-    path = MODEL_PATH.with_name(LANGUAGE_MODEL_PATTERN.format(language=language))
-    return load_model(str(path)) if path.exists() else None
+    """The sentiment model for `language`, loaded the first time a message needs it.
+
+    Read directly, not through load_model: its one-entry cache holds the English model,
+    which a language's first message would otherwise push out (and reload after)."""
+    return read_model_file(MODEL_PATH.with_name(LANGUAGE_MODEL_PATTERN.format(language=language)))
 
 
 def _sigmoid(value: float) -> float:
